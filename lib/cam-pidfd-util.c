@@ -1,0 +1,192 @@
+/* cam-pidfd-util.c: reaping through a pidfd, kernel probes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Helpers return 0 or -errno, as in systemd's pidfd-util.c; they never set
+ * a GError.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cam-pidfd-util.h"
+
+static void
+decode_wait_status (int                   wstatus,
+                    CamProcessExitStatus *ret_status,
+                    int                  *ret_code)
+{
+  if (WIFEXITED (wstatus))
+    {
+      *ret_status = CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT;
+      *ret_code = WEXITSTATUS (wstatus);
+    }
+  else if (WIFSIGNALED (wstatus))
+    {
+      *ret_status = CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT;
+      *ret_code = WTERMSIG (wstatus);
+    }
+  else
+    {
+      *ret_status = CAM_PROCESS_EXIT_STATUS_UNKNOWN;
+      *ret_code = -1;
+    }
+}
+
+/* The status of a child that somebody else reaped, kept by Linux 6.15+ in
+ * the pidfd.  -EOPNOTSUPP where the kernel keeps none. */
+static int
+pidfd_get_exit_status (int  pidfd,
+                       int *ret_wstatus)
+{
+  struct cam_pidfd_info info = { .mask = CAM_PIDFD_INFO_EXIT };
+
+  if (ioctl (pidfd, CAM_PIDFD_GET_INFO, &info) < 0)
+    {
+      int errsv = errno;
+
+      /* ENOTTY, EINVAL: no PIDFD_GET_INFO (before 6.13). */
+      return errsv == ESRCH ? -ESRCH : -EOPNOTSUPP;
+    }
+  if (!(info.mask & CAM_PIDFD_INFO_EXIT))
+    return -EOPNOTSUPP;   /* 6.13, 6.14: no exit information */
+
+  *ret_wstatus = info.exit_code;
+  return 0;
+}
+
+/**
+ * cam_pidfd_reap:
+ * @pidfd: a pidfd of our child
+ * @block: whether to wait for the child to exit
+ * @ret_status: (out): how it ended
+ * @ret_code: (out): exit code, signal number, or -1 when unknown
+ *
+ * Reaps the child with waitid(P_PIDFD).  When a foreign waitpid(-1) or
+ * SIGCHLD handler reaped it first (ECHILD), recovers the status from the
+ * pidfd itself, or reports %CAM_PROCESS_EXIT_STATUS_UNKNOWN where the
+ * kernel keeps none.  __WALL: a child whose exec failed still has exit
+ * signal 0, and waitid() without __WALL does not see such a "clone" child.
+ *
+ * Returns: 0 when the status is final, -EAGAIN when the child has not been
+ *   reaped yet (only without @block), another -errno on failure
+ */
+int
+cam_pidfd_reap (int                   pidfd,
+                gboolean              block,
+                CamProcessExitStatus *ret_status,
+                int                  *ret_code)
+{
+  siginfo_t info = { 0 };
+  int wstatus;
+  int r;
+
+  do
+    r = waitid (P_PIDFD, (id_t) pidfd, &info,
+                WEXITED | __WALL | (block ? 0 : WNOHANG));
+  while (r < 0 && errno == EINTR);
+
+  if (r == 0)
+    {
+      /* Not exited yet, or being reaped by another thread right now: the
+       * pidfd stays readable and we are called again. */
+      if (info.si_pid == 0)
+        return -EAGAIN;
+
+      if (info.si_code == CLD_EXITED)
+        {
+          *ret_status = CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT;
+          *ret_code = info.si_status;
+        }
+      else
+        {
+          *ret_status = CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT;
+          *ret_code = info.si_status;
+        }
+      return 0;
+    }
+
+  r = -errno;
+  if (r != -ECHILD)
+    return r;
+
+  if (pidfd_get_exit_status (pidfd, &wstatus) == 0)
+    decode_wait_status (wstatus, ret_status, ret_code);
+  else
+    {
+      *ret_status = CAM_PROCESS_EXIT_STATUS_UNKNOWN;
+      *ret_code = -1;
+    }
+  return 0;
+}
+
+/**
+ * cam_close_range_supported:
+ *
+ * Probes close_range() (Linux 5.9) once, on a range no process can have
+ * open.
+ *
+ * Returns: whether the child can close fds with close_range()
+ */
+gboolean
+cam_close_range_supported (void)
+{
+  static gsize cached = 0;
+
+  if (g_once_init_enter (&cached))
+    {
+      int r = close_range (~0U - 1, ~0U, /* flags= */ 0);
+      int errsv = errno;
+
+      g_once_init_leave (&cached, (r == 0 || errsv != ENOSYS) ? 1 : 2);
+    }
+  return cached == 1;
+}
+
+static int
+compare_int (const void *a,
+             const void *b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * cam_list_open_fds:
+ * @ret_fds: (out) (transfer full): sorted open fds of this process
+ * @ret_n_fds: (out): their number
+ *
+ * Lists /proc/self/fd, for a child that cannot use close_range().  An fd
+ * another thread opens after the listing is not closed by the child: such
+ * an fd is O_CLOEXEC in any program that spawns from threads.
+ *
+ * Returns: 0, or -errno
+ */
+int
+cam_list_open_fds (int   **ret_fds,
+                   gsize  *ret_n_fds)
+{
+  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  if (dir == NULL)
+    return -ENOENT;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      int fd = atoi (name);
+
+      g_array_append_val (fds, fd);
+    }
+
+  qsort (fds->data, fds->len, sizeof (int), compare_int);
+  *ret_n_fds = fds->len;
+  *ret_fds = (int *) g_array_free (g_steal_pointer (&fds), FALSE);
+  return 0;
+}

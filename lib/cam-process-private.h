@@ -1,0 +1,69 @@
+/* cam-process-private.h: what the parent prepares for the child
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Everything the child reads between clone and exec lives in one
+ * CamSpawnArgs filled by the parent before the clone.  The child allocates
+ * nothing, takes no lock and calls no GLib: it may run as a CLONE_VM child
+ * of a threaded parent, where any lock it finds taken stays taken forever.
+ */
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The steps the child runs, in order; a failure reports the step. */
+typedef enum {
+  CAM_SPAWN_STEP_NONE,
+  CAM_SPAWN_STEP_SIGNALS,
+  CAM_SPAWN_STEP_CHDIR,
+  CAM_SPAWN_STEP_DUP_FDS,
+  CAM_SPAWN_STEP_CLOSE_FDS,
+  CAM_SPAWN_STEP_EXEC,
+} CamSpawnStep;
+
+/* What a failed child writes to the report pipe before _exit (127). */
+typedef struct {
+  int step;     /* CamSpawnStep */
+  int error;    /* errno of the failed call, never 0 */
+} CamSpawnReport;
+
+/* One fd the child gets: @source in the parent becomes @target in the
+ * child, without FD_CLOEXEC.  Targets are unique. */
+typedef struct {
+  int source;
+  int target;
+} CamSpawnFd;
+
+typedef struct {
+  /* Filled by cam-process.c; borrowed for the duration of cam_spawn(). */
+  const char         *path;
+  const char * const *argv;
+  const char * const *envp;
+  const char         *cwd;          /* nullable */
+  const CamSpawnFd   *fds;
+  gsize               n_fds;
+
+  /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
+  int                *keep;         /* sorted fds the child keeps open:
+                                     * 0, 1, 2, the targets, report_fd */
+  gsize               n_keep;
+  int                *scratch;      /* n_fds slots the child writes: each
+                                     * source moved to >= base_fd */
+  int                 base_fd;      /* above every source and target */
+  const int          *open_fds;     /* nullable: the parent's open fds,
+                                     * listed only when close_range() is
+                                     * missing; sorted */
+  gsize               n_open_fds;
+  gboolean            reset_handlers; /* no CLONE_CLEAR_SIGHAND */
+  sigset_t            child_mask;   /* the mask the program starts with */
+  int                 report_fd;    /* write end of an O_CLOEXEC pipe,
+                                     * above base_fd */
+} CamSpawnArgs;
+
+int cam_spawn_child (void *data);
+
+G_END_DECLS

@@ -1,0 +1,619 @@
+/* cam-process.c: CamProcess, a child process supervised through its pidfd
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * State machine: a CamProcess is idle (pidfd == -1) until start()
+ * succeeds, then running (pidfd >= 0, watch attached to the context that
+ * was thread-default at start), then finished once the watch has reaped
+ * the child: the pidfd is closed, the exit fields are set, the properties
+ * notify and "finished" is emitted, in that order, from that context.
+ * start() may then run again.
+ *
+ * Locking: @lock guards pid, pidfd and the exit fields, so that
+ * send_signal() and the getters may be called from any thread while the
+ * watch reaps in another.  Signals are emitted without the lock.
+ *
+ * The watch holds no reference: disposing a running CamProcess kills the
+ * child with SIGKILL and reaps it at once, so no zombie and no pidfd
+ * outlive the object.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/pidfd.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "camprocess/camprocess.h"
+#include "cam-pidfd-source.h"
+#include "cam-pidfd-util.h"
+#include "cam-spawn.h"
+
+extern char **environ;
+
+struct _CamProcess
+{
+  GObject               parent_instance;
+
+  /* Configuration, read by start(). */
+  char                **envp;     /* nullable: inherit environ */
+  char                 *cwd;      /* nullable */
+
+  GMutex                lock;
+  int                   pid;      /* 0 unless running */
+  int                   pidfd;    /* -1 unless running; owned */
+  CamProcessExitStatus  exit_status;
+  int                   exit_code;
+
+  GSource              *watch;    /* owned; attached to @context */
+  GMainContext         *context;  /* owned; thread-default at start */
+};
+
+enum {
+  PROP_0,
+  PROP_PID,
+  PROP_RUNNING,
+  PROP_EXIT_STATUS,
+  PROP_EXIT_CODE,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (CamProcess, cam_process, G_TYPE_OBJECT)
+
+/* Detaches the watch, then closes the pidfd: the context must never poll
+ * a closed (or reused) fd number. */
+static void
+cam_process_release_child (CamProcess *self)
+{
+  if (self->watch != NULL)
+    {
+      g_source_destroy (self->watch);
+      g_clear_pointer (&self->watch, g_source_unref);
+    }
+  g_clear_pointer (&self->context, g_main_context_unref);
+
+  g_mutex_lock (&self->lock);
+  cam_clear_fd (&self->pidfd);
+  self->pid = 0;
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+cam_process_dispose (GObject *object)
+{
+  CamProcess *self = CAM_PROCESS (object);
+
+  if (self->pidfd >= 0)
+    {
+      CamProcessExitStatus status;
+      int code;
+
+      pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+      cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
+    }
+  cam_process_release_child (self);
+
+  G_OBJECT_CLASS (cam_process_parent_class)->dispose (object);
+}
+
+static void
+cam_process_finalize (GObject *object)
+{
+  CamProcess *self = CAM_PROCESS (object);
+
+  g_strfreev (self->envp);
+  g_free (self->cwd);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (cam_process_parent_class)->finalize (object);
+}
+
+static void
+cam_process_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  CamProcess *self = CAM_PROCESS (object);
+
+  switch (prop_id)
+    {
+    case PROP_PID:
+      g_value_set_int (value, cam_process_get_pid (self));
+      break;
+    case PROP_RUNNING:
+      g_value_set_boolean (value, cam_process_get_running (self));
+      break;
+    case PROP_EXIT_STATUS:
+      g_value_set_enum (value, cam_process_get_exit_status (self));
+      break;
+    case PROP_EXIT_CODE:
+      g_value_set_int (value, cam_process_get_exit_code (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cam_process_class_init (CamProcessClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cam_process_dispose;
+  object_class->finalize = cam_process_finalize;
+  object_class->get_property = cam_process_get_property;
+
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  /**
+   * CamProcess:pid:
+   *
+   * The process id of the running child, or 0 when no child runs.  Prefer
+   * [method@Cam.Process.get_pidfd] to refer to the child from outside: a
+   * pid may be reused once the child is reaped.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_PID] =
+    g_param_spec_int ("pid", NULL, NULL, 0, G_MAXINT, 0,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                      G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:running:
+   *
+   * Whether a child started by [method@Cam.Process.start] has not yet been
+   * reaped.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_RUNNING] =
+    g_param_spec_boolean ("running", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:exit-status:
+   *
+   * How the last child ended; %CAM_PROCESS_EXIT_STATUS_NOT_EXITED while
+   * it runs or before the first start.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_EXIT_STATUS] =
+    g_param_spec_enum ("exit-status", NULL, NULL,
+                       CAM_TYPE_PROCESS_EXIT_STATUS,
+                       CAM_PROCESS_EXIT_STATUS_NOT_EXITED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                       G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:exit-code:
+   *
+   * The exit code of the last child for
+   * %CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, its signal number for
+   * %CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, otherwise -1.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_EXIT_CODE] =
+    g_param_spec_int ("exit-code", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                      G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CamProcess::finished:
+   * @self: the process
+   * @status: how the child ended
+   * @code: its exit code for %CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, its
+   *   signal number for %CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, -1 for
+   *   %CAM_PROCESS_EXIT_STATUS_UNKNOWN
+   *
+   * Emitted exactly once per successful [method@Cam.Process.start], when
+   * the child has exited and been reaped, from the #GMainContext that was
+   * the thread-default context when start() was called.  By then the
+   * properties hold the final state and [property@Cam.Process:running] is
+   * %FALSE, so a handler may start the process again.
+   *
+   * Not emitted for a child killed by the disposal of its CamProcess.
+   *
+   * Since: 1.0
+   */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  CAM_TYPE_PROCESS_EXIT_STATUS, G_TYPE_INT);
+}
+
+static void
+cam_process_init (CamProcess *self)
+{
+  g_mutex_init (&self->lock);
+  self->pidfd = -1;
+  self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
+  self->exit_code = -1;
+}
+
+/**
+ * cam_process_new:
+ *
+ * Creates a process object with no child.  Configure it, then call
+ * [method@Cam.Process.start].
+ *
+ * Returns: (transfer full): a new #CamProcess
+ *
+ * Since: 1.0
+ */
+CamProcess *
+cam_process_new (void)
+{
+  return g_object_new (CAM_TYPE_PROCESS, NULL);
+}
+
+/**
+ * cam_process_set_environ:
+ * @self: a #CamProcess
+ * @env: (array zero-terminated=1) (element-type filename) (nullable): the
+ *   child's environment as `NAME=VALUE` strings, or %NULL to inherit the
+ *   environment of the calling process at start
+ *
+ * Sets the environment of the children started from now on.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_environ (CamProcess         *self,
+                         const char * const *env)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+
+  g_strfreev (self->envp);
+  self->envp = g_strdupv ((char **) env);
+}
+
+/**
+ * cam_process_set_cwd:
+ * @self: a #CamProcess
+ * @cwd: (type filename) (nullable): the child's working directory, or
+ *   %NULL to inherit the caller's
+ *
+ * Sets the working directory of the children started from now on.  A
+ * relative program path given to [method@Cam.Process.start] is resolved
+ * from this directory, as with posix_spawn().
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_cwd (CamProcess *self,
+                     const char *cwd)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+
+  g_free (self->cwd);
+  self->cwd = g_strdup (cwd);
+}
+
+static void
+cam_process_child_exited (CamProcessExitStatus status,
+                          int                  code,
+                          gpointer             user_data)
+{
+  g_autoptr(CamProcess) self = g_object_ref (CAM_PROCESS (user_data));
+
+  g_mutex_lock (&self->lock);
+  self->exit_status = status;
+  self->exit_code = code;
+  g_mutex_unlock (&self->lock);
+  cam_process_release_child (self);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, status, code);
+}
+
+/**
+ * cam_process_start:
+ * @self: a #CamProcess
+ * @path: (type filename): the program to execute; it is not searched in
+ *   `PATH`
+ * @argv: (array zero-terminated=1) (element-type filename) (nullable): the
+ *   argument vector, `argv[0]` included, or %NULL for `{ path, NULL }`
+ * @fds: (array length=n_fds) (nullable): file descriptors the child inherits
+ *   at the same numbers, even those with `FD_CLOEXEC` in the caller
+ * @n_fds: the number of elements of @fds
+ * @error: return location for a #GError
+ *
+ * Starts the child.  It gets standard input, output and error and the fds
+ * in @fds from the caller; every other fd is closed in it.  Signal
+ * handlers are reset to their defaults and the signal mask is empty.
+ *
+ * The child is created with clone3() and `CLONE_PIDFD` (clone() where
+ * clone3() is missing), so the pidfd refers to it from the first
+ * instant.  Its exit is watched on the pidfd from the thread-default
+ * #GMainContext: no SIGCHLD handler is installed and no other child of the
+ * program is touched.  When it exits, [signal@Cam.Process::finished] is
+ * emitted from that context.
+ *
+ * start() returns once the child has executed @path.  When anything fails
+ * before that (a missing program, a bad fd, a directory that does not
+ * exist), it returns a #GError in the %G_IO_ERROR domain naming the failed
+ * step, and no child is left.  Calling it while a child runs fails with
+ * %G_IO_ERROR_PENDING.
+ *
+ * Returns: %TRUE if the child runs @path
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_start (CamProcess         *self,
+                   const char         *path,
+                   const char * const *argv,
+                   const int          *fds,
+                   gsize               n_fds,
+                   GError            **error)
+{
+  const char *default_argv[] = { path, NULL };
+  g_autofree CamSpawnFd *fd_map = NULL;
+  CamSpawnArgs args = { 0 };
+  int pidfd, pid;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (fds != NULL || n_fds == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->pidfd >= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                   _("Cannot start “%s”: the process is already running"),
+                   path);
+      return FALSE;
+    }
+
+  fd_map = g_new (CamSpawnFd, MAX (n_fds, 1));
+  for (gsize i = 0; i < n_fds; i++)
+    fd_map[i] = (CamSpawnFd) { fds[i], fds[i] };
+
+  args.path = path;
+  args.argv = argv != NULL ? argv : default_argv;
+  args.envp = self->envp != NULL ? (const char * const *) self->envp
+                                 : (const char * const *) environ;
+  args.cwd = self->cwd;
+  args.fds = fd_map;
+  args.n_fds = n_fds;
+
+  if (!cam_spawn (&args, &pidfd, &pid, error))
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  self->pidfd = pidfd;
+  self->pid = pid;
+  self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
+  self->exit_code = -1;
+  g_mutex_unlock (&self->lock);
+
+  self->context = g_main_context_ref_thread_default ();
+  self->watch = cam_pidfd_source_new (pidfd);
+  g_source_set_callback (self->watch,
+                         (GSourceFunc) (void (*) (void)) cam_process_child_exited,
+                         self, NULL);
+  g_source_attach (self->watch, self->context);
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+  g_object_thaw_notify (G_OBJECT (self));
+
+  return TRUE;
+}
+
+/**
+ * cam_process_send_signal:
+ * @self: a #CamProcess
+ * @signum: a signal number, such as `SIGTERM`
+ * @error: return location for a #GError
+ *
+ * Sends @signum to the child through its pidfd with pidfd_send_signal(),
+ * so it can never reach another process that reused the pid.  May be
+ * called from any thread.
+ *
+ * Fails with %G_IO_ERROR_NOT_CONNECTED when no child runs, and with
+ * %G_IO_ERROR_INVALID_ARGUMENT for an invalid signal number.  A child
+ * that has exited but is not reaped yet counts as running; the signal
+ * is then ignored by the kernel.
+ *
+ * Returns: %TRUE if the signal was sent
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_send_signal (CamProcess  *self,
+                         int          signum,
+                         GError     **error)
+{
+  int r = 0, errsv = 0;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  if (self->pidfd >= 0)
+    {
+      r = pidfd_send_signal (self->pidfd, signum, NULL, 0);
+      errsv = errno;
+    }
+  else
+    {
+      r = -1;
+      errsv = ESRCH;
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (r == 0)
+    return TRUE;
+
+  if (errsv == ESRCH)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                 _("Cannot send signal %d: the process is not running"),
+                 signum);
+  else if (errsv == EINVAL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 _("Cannot send signal %d: invalid signal number"), signum);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to send signal %d: %s"), signum,
+                 g_strerror (errsv));
+  return FALSE;
+}
+
+/**
+ * cam_process_kill:
+ * @self: a #CamProcess
+ *
+ * Sends `SIGKILL` to the child, if one runs.  [signal@Cam.Process::finished]
+ * follows with %CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT and code 9.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_kill (CamProcess *self)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+
+  g_mutex_lock (&self->lock);
+  if (self->pidfd >= 0)
+    pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * cam_process_get_pid:
+ * @self: a #CamProcess
+ *
+ * Gets [property@Cam.Process:pid].
+ *
+ * Returns: the pid of the running child, or 0
+ *
+ * Since: 1.0
+ */
+int
+cam_process_get_pid (CamProcess *self)
+{
+  int pid;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), 0);
+
+  g_mutex_lock (&self->lock);
+  pid = self->pid;
+  g_mutex_unlock (&self->lock);
+  return pid;
+}
+
+/**
+ * cam_process_get_pidfd:
+ * @self: a #CamProcess
+ *
+ * Gets the pidfd of the running child, for poll() or pidfd_getfd().  It
+ * belongs to @self and is closed once the child is reaped: dup() it to
+ * keep it longer, and do not wait on it.
+ *
+ * Returns: the pidfd, or -1 when no child runs
+ *
+ * Since: 1.0
+ */
+int
+cam_process_get_pidfd (CamProcess *self)
+{
+  int pidfd;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), -1);
+
+  g_mutex_lock (&self->lock);
+  pidfd = self->pidfd;
+  g_mutex_unlock (&self->lock);
+  return pidfd;
+}
+
+/**
+ * cam_process_get_running:
+ * @self: a #CamProcess
+ *
+ * Gets [property@Cam.Process:running].
+ *
+ * Returns: whether a child runs (or has exited but is not reaped yet)
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_running (CamProcess *self)
+{
+  return cam_process_get_pidfd (self) >= 0;
+}
+
+/**
+ * cam_process_get_exit_status:
+ * @self: a #CamProcess
+ *
+ * Gets [property@Cam.Process:exit-status].
+ *
+ * Returns: how the last child ended
+ *
+ * Since: 1.0
+ */
+CamProcessExitStatus
+cam_process_get_exit_status (CamProcess *self)
+{
+  CamProcessExitStatus status;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self),
+                        CAM_PROCESS_EXIT_STATUS_NOT_EXITED);
+
+  g_mutex_lock (&self->lock);
+  status = self->exit_status;
+  g_mutex_unlock (&self->lock);
+  return status;
+}
+
+/**
+ * cam_process_get_exit_code:
+ * @self: a #CamProcess
+ *
+ * Gets [property@Cam.Process:exit-code].
+ *
+ * Returns: the exit code or signal number of the last child, or -1
+ *
+ * Since: 1.0
+ */
+int
+cam_process_get_exit_code (CamProcess *self)
+{
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), -1);
+
+  g_mutex_lock (&self->lock);
+  code = self->exit_code;
+  g_mutex_unlock (&self->lock);
+  return code;
+}

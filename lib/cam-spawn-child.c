@@ -1,0 +1,164 @@
+/* cam-spawn-child.c: the child between clone and exec
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * This file runs in the child of a possibly multi-threaded parent, and
+ * possibly in the parent's address space (CLONE_VM).  It may only make
+ * async-signal-safe calls on the memory cam_spawn() prepared: no malloc, no
+ * stdio, no GLib, no gettext, no getenv, no locks.  The only memory it
+ * writes is the prepared scratch slots and its own stack.  Under CLONE_VM
+ * errno is the parent thread's errno; the parent saves its own before the
+ * clone.
+ *
+ * The steps run in the order of CamSpawnStep.  The first failure writes
+ * {step, errno} to the report pipe and exits with 127; the parent reads
+ * the pipe, reaps the child and turns the report into a GError.  A
+ * successful execve() closes the O_CLOEXEC pipe: the parent reads EOF.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "cam-process-private.h"
+
+static void G_GNUC_NORETURN
+child_fail (const CamSpawnArgs *args,
+            CamSpawnStep        step)
+{
+  CamSpawnReport report = { step, errno != 0 ? errno : ECHILD };
+
+  /* Eight bytes to a pipe are written at once or not at all. */
+  if (write (args->report_fd, &report, sizeof report) < 0)
+    { /* Nothing left to tell: the parent sees exit status 127. */ }
+  _exit (127);
+}
+
+/* Handlers installed by the parent must not run in the child: reset them
+ * to SIG_DFL, as exec would.  Ignored signals stay ignored, as across
+ * exec.  Only needed where clone3's CLONE_CLEAR_SIGHAND was not used. */
+static void
+reset_signal_handlers (void)
+{
+  for (int sig = 1; sig < _NSIG; sig++)
+    {
+      struct sigaction sa = { .sa_handler = SIG_DFL };
+      struct sigaction old;
+
+      /* SIGKILL, SIGSTOP and glibc's internal signals fail with EINVAL. */
+      if (sigaction (sig, NULL, &old) < 0)
+        continue;
+      if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN)
+        continue;
+      sigaction (sig, &sa, NULL);
+    }
+}
+
+/* Gives each target its source without FD_CLOEXEC.  Sources are first
+ * moved above every source and target, so that one pair's target may be
+ * another pair's source. */
+static int
+dup_fds (const CamSpawnArgs *args)
+{
+  for (gsize i = 0; i < args->n_fds; i++)
+    {
+      if (args->fds[i].source == args->fds[i].target)
+        continue;
+      args->scratch[i] = fcntl (args->fds[i].source, F_DUPFD_CLOEXEC,
+                                args->base_fd);
+      if (args->scratch[i] < 0)
+        return -1;
+    }
+
+  for (gsize i = 0; i < args->n_fds; i++)
+    {
+      int r;
+
+      if (args->fds[i].source == args->fds[i].target)
+        r = fcntl (args->fds[i].target, F_SETFD, 0);
+      else
+        r = dup3 (args->scratch[i], args->fds[i].target, /* flags= */ 0);
+      if (r < 0)
+        return -1;
+    }
+
+  return 0;
+}
+
+static int
+close_range_between (int first,
+                     int last)
+{
+  if (first > last)
+    return 0;
+  return close_range ((unsigned int) first, (unsigned int) last,
+                      /* flags= */ 0);
+}
+
+/* Closes every fd but the sorted keep list (whose last entry is the report
+ * pipe).  Without close_range() the parent listed its open fds. */
+static int
+close_other_fds (const CamSpawnArgs *args)
+{
+  int next = 0;
+
+  if (args->open_fds != NULL)
+    {
+      gsize k = 0;
+
+      for (gsize i = 0; i < args->n_open_fds; i++)
+        {
+          int fd = args->open_fds[i];
+
+          while (k < args->n_keep && args->keep[k] < fd)
+            k++;
+          if (k < args->n_keep && args->keep[k] == fd)
+            continue;
+          if (close (fd) < 0 && errno != EBADF)
+            return -1;
+        }
+      return 0;
+    }
+
+  for (gsize k = 0; k < args->n_keep; k++)
+    {
+      if (close_range_between (next, args->keep[k] - 1) < 0)
+        return -1;
+      next = args->keep[k] + 1;
+    }
+  return close_range ((unsigned int) next, ~0U, /* flags= */ 0);
+}
+
+/**
+ * cam_spawn_child:
+ * @data: the CamSpawnArgs prepared by cam_spawn()
+ *
+ * The child's entry point after clone.  Returns only through execve() or
+ * _exit().
+ *
+ * Returns: never
+ */
+int
+cam_spawn_child (void *data)
+{
+  const CamSpawnArgs *args = data;
+
+  if (args->reset_handlers)
+    reset_signal_handlers ();
+  if (sigprocmask (SIG_SETMASK, &args->child_mask, NULL) < 0)
+    child_fail (args, CAM_SPAWN_STEP_SIGNALS);
+
+  if (args->cwd != NULL && chdir (args->cwd) < 0)
+    child_fail (args, CAM_SPAWN_STEP_CHDIR);
+
+  if (dup_fds (args) < 0)
+    child_fail (args, CAM_SPAWN_STEP_DUP_FDS);
+
+  if (close_other_fds (args) < 0)
+    child_fail (args, CAM_SPAWN_STEP_CLOSE_FDS);
+
+  execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
+  child_fail (args, CAM_SPAWN_STEP_EXEC);
+}

@@ -1,0 +1,80 @@
+/* cam-process.h: CamProcess, a child process supervised through its pidfd
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined(__CAMPROCESS_H_INSIDE__) && !defined(CAMPROCESS_COMPILATION)
+#error "Only <camprocess/camprocess.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include <camprocess/cam-version.h>
+
+G_BEGIN_DECLS
+
+/**
+ * CamProcessExitStatus:
+ * @CAM_PROCESS_EXIT_STATUS_NOT_EXITED: the process has not exited (it runs,
+ *   or it was never started)
+ * @CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT: the process called exit(); the exit
+ *   code is its status (0–255)
+ * @CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT: the process was terminated by a
+ *   signal; the exit code is the signal number
+ * @CAM_PROCESS_EXIT_STATUS_UNKNOWN: the process is gone but its status could
+ *   not be recovered: another part of the program reaped it first and the
+ *   kernel (older than Linux 6.15) keeps no copy for the pidfd
+ *
+ * How a process ended, as reported by [signal@Cam.Process::finished].
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  CAM_PROCESS_EXIT_STATUS_NOT_EXITED,
+  CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+  CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+  CAM_PROCESS_EXIT_STATUS_UNKNOWN,
+} CamProcessExitStatus;
+
+#define CAM_TYPE_PROCESS (cam_process_get_type ())
+
+CAM_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (CamProcess, cam_process, CAM, PROCESS, GObject)
+
+CAM_AVAILABLE_IN_ALL
+CamProcess           *cam_process_new             (void);
+
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_environ     (CamProcess         *self,
+                                                   const char * const *env);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_cwd         (CamProcess         *self,
+                                                   const char         *cwd);
+
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_start           (CamProcess         *self,
+                                                   const char         *path,
+                                                   const char * const *argv,
+                                                   const int          *fds,
+                                                   gsize               n_fds,
+                                                   GError            **error);
+
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_send_signal     (CamProcess         *self,
+                                                   int                 signum,
+                                                   GError            **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_kill            (CamProcess         *self);
+
+CAM_AVAILABLE_IN_ALL
+int                   cam_process_get_pid         (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+int                   cam_process_get_pidfd       (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_running     (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+CamProcessExitStatus  cam_process_get_exit_status (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+int                   cam_process_get_exit_code   (CamProcess         *self);
+
+G_END_DECLS
