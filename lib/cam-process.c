@@ -346,9 +346,10 @@ cam_process_child_exited (CamProcessExitStatus status,
  * in @fds from the caller; every other fd is closed in it.  Signal
  * handlers are reset to their defaults and the signal mask is empty.
  *
- * The child is created with clone3() and `CLONE_PIDFD` (clone() where
- * clone3() is missing), so the pidfd refers to it from the first
- * instant.  Its exit is watched on the pidfd from the thread-default
+ * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
+ * CLONE_PIDFD` on a stack of its own, as posix_spawn() does, so spawning
+ * costs the same whatever the size of the caller; the pidfd refers to the
+ * child from the first instant.  Its exit is watched on the pidfd from the thread-default
  * #GMainContext: no SIGCHLD handler is installed and no other child of the
  * program is touched.  When it exits, [signal@Cam.Process::finished] is
  * emitted from that context.
