@@ -27,8 +27,48 @@ struct _CamProcess
   CamProcessExitStatus  exit_status;
   int                   exit_code;
 
-  GSource              *watch;    /* owned; attached to @context */
-  GMainContext         *context;  /* owned; thread-default at start */
+  GSource              *watch;    /* owned; attached to @context;
+                                   * set and cleared under @lock */
+  GMainContext         *context;  /* owned; thread-default at start;
+                                   * set and cleared under @lock */
+
+  /* Waits (cam-process-wait.c), guarded by @lock. */
+  GSList               *pending_waits; /* owned GTasks, newest first */
 };
+
+/* A function's own address as a GTask source tag.  The detour through an
+ * integer keeps -Wpedantic quiet: ISO C has no conversion from a function
+ * pointer to void *. */
+#define CAM_SOURCE_TAG(func) ((gpointer) (guintptr) (func))
+
+/* cam-process.c */
+void cam_process_child_exited   (CamProcessExitStatus  status,
+                                 int                   code,
+                                 gpointer              user_data);
+
+/* cam-process-wait.c */
+void cam_process_complete_waits (CamProcess           *self,
+                                 GSList               *waits,
+                                 CamProcessExitStatus  status,
+                                 int                   code);
+
+/* A synchronous call: cam_process_sync_begin() pushes a private
+ * thread-default context, the caller starts the async twin with
+ * cam_process_sync_done() and &sync, and cam_process_sync_end() iterates
+ * the private context until the result arrives and returns it. */
+typedef struct {
+  GMainContext *context;        /* owned; private */
+  GMainContext *watch_context;  /* owned and acquired, or NULL */
+  GSource      *reaper;         /* owned; on @context, or NULL */
+  GAsyncResult *result;         /* owned, or NULL until done */
+} CamProcessSync;
+
+void          cam_process_sync_begin (CamProcess     *self,
+                                      CamProcessSync *sync);
+void          cam_process_sync_done  (GObject        *source_object,
+                                      GAsyncResult   *result,
+                                      gpointer        user_data);
+GAsyncResult *cam_process_sync_end   (CamProcess     *self,
+                                      CamProcessSync *sync);
 
 G_END_DECLS

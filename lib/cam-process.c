@@ -9,9 +9,14 @@
  * notify and "finished" is emitted, in that order, from that context.
  * start() may then run again.
  *
- * Locking: @lock guards pid, pidfd and the exit fields, so that
- * send_signal() and the getters may be called from any thread while the
- * watch reaps in another.  Signals are emitted without the lock.
+ * Locking: @lock guards pid, pidfd, context, the exit fields and the
+ * pending waits, so that send_signal(), the getters and the waits may be
+ * called from any thread while the watch reaps in another.  Signals are
+ * emitted and tasks returned without the lock.
+ *
+ * Waits (cam-process-wait.c) are GTasks linked into @pending_waits while a
+ * child runs.  The reap steals that list together with the exit status,
+ * emits "finished", then returns the tasks: "finished" always comes first.
  *
  * The watch holds no reference: disposing a running CamProcess kills the
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
@@ -54,21 +59,27 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (CamProcess, cam_process, G_TYPE_OBJECT)
 
 /* Detaches the watch, then closes the pidfd: the context must never poll
- * a closed (or reused) fd number. */
+ * a closed (or reused) fd number.  Both happen under the lock, so that a
+ * synchronous wait (cam-process-wait.c) sees the watch and the pidfd
+ * together.  g_source_destroy() is safe there: a dispatching context does
+ * not hold its own lock while it runs our callback. */
 static void
 cam_process_release_child (CamProcess *self)
 {
-  if (self->watch != NULL)
-    {
-      g_source_destroy (self->watch);
-      g_clear_pointer (&self->watch, g_source_unref);
-    }
-  g_clear_pointer (&self->context, g_main_context_unref);
+  GMainContext *context;
+  GSource *watch;
 
   g_mutex_lock (&self->lock);
+  watch = g_steal_pointer (&self->watch);
+  context = g_steal_pointer (&self->context);
+  if (watch != NULL)
+    g_source_destroy (watch);
   cam_clear_fd (&self->pidfd);
   self->pid = 0;
   g_mutex_unlock (&self->lock);
+
+  g_clear_pointer (&watch, g_source_unref);
+  g_clear_pointer (&context, g_main_context_unref);
 }
 
 static void
@@ -210,7 +221,9 @@ cam_process_class_init (CamProcessClass *klass)
    * the child has exited and been reaped, from the #GMainContext that was
    * the thread-default context when start() was called.  By then the
    * properties hold the final state and [property@Cam.Process:running] is
-   * %FALSE, so a handler may start the process again.
+   * %FALSE, so a handler may start the process again.  Waits
+   * ([method@Cam.Process.wait_async] and the like) pending at the exit
+   * return after the emission.
    *
    * Not emitted for a child killed by the disposal of its CamProcess.
    *
@@ -290,16 +303,21 @@ cam_process_set_cwd (CamProcess *self,
   self->cwd = g_strdup (cwd);
 }
 
-static void
+/* The CamPidfdSourceFunc of the watch, and of the reaper of a synchronous
+ * wait (cam-process-wait.c).  Runs once per child, in the thread that owns
+ * the context that was thread-default at start. */
+void
 cam_process_child_exited (CamProcessExitStatus status,
                           int                  code,
                           gpointer             user_data)
 {
   g_autoptr(CamProcess) self = g_object_ref (CAM_PROCESS (user_data));
+  GSList *waits;
 
   g_mutex_lock (&self->lock);
   self->exit_status = status;
   self->exit_code = code;
+  waits = g_steal_pointer (&self->pending_waits);
   g_mutex_unlock (&self->lock);
   cam_process_release_child (self);
 
@@ -311,6 +329,8 @@ cam_process_child_exited (CamProcessExitStatus status,
   g_object_thaw_notify (G_OBJECT (self));
 
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, status, code);
+
+  cam_process_complete_waits (self, waits, status, code);
 }
 
 /**
@@ -358,6 +378,7 @@ cam_process_start (CamProcess         *self,
   const char *default_argv[] = { path, NULL };
   g_autofree CamSpawnFd *fd_map = NULL;
   CamSpawnArgs args = { 0 };
+  GSource *watch;
   int pidfd, pid;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
@@ -388,19 +409,22 @@ cam_process_start (CamProcess         *self,
   if (!cam_spawn (&args, &pidfd, &pid, error))
     return FALSE;
 
+  watch = cam_pidfd_source_new (pidfd);
+  g_source_set_callback (watch,
+                         (GSourceFunc) (void (*) (void)) cam_process_child_exited,
+                         self, NULL);
+
+  /* Published at once, so that a synchronous wait in another thread finds
+   * either no child or a child with its watch. */
   g_mutex_lock (&self->lock);
   self->pidfd = pidfd;
   self->pid = pid;
   self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
   self->exit_code = -1;
-  g_mutex_unlock (&self->lock);
-
   self->context = g_main_context_ref_thread_default ();
-  self->watch = cam_pidfd_source_new (pidfd);
-  g_source_set_callback (self->watch,
-                         (GSourceFunc) (void (*) (void)) cam_process_child_exited,
-                         self, NULL);
-  g_source_attach (self->watch, self->context);
+  self->watch = watch;
+  g_source_attach (watch, self->context);
+  g_mutex_unlock (&self->lock);
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);

@@ -36,6 +36,40 @@ typedef enum {
   CAM_PROCESS_EXIT_STATUS_UNKNOWN,
 } CamProcessExitStatus;
 
+/**
+ * CamProcessError:
+ * @CAM_PROCESS_ERROR_EXITED: the child exited with a non-zero exit code
+ * @CAM_PROCESS_ERROR_SIGNALED: the child was terminated by a signal
+ * @CAM_PROCESS_ERROR_UNKNOWN_STATUS: the child is gone but its exit status
+ *   could not be recovered (see %CAM_PROCESS_EXIT_STATUS_UNKNOWN)
+ *
+ * Error codes of the %CAM_PROCESS_ERROR domain, returned by
+ * [method@Cam.Process.wait_check] and
+ * [method@Cam.Process.wait_check_finish] when the child did not succeed.
+ * The exit code or signal number is in the message and in
+ * [property@Cam.Process:exit-code].  Failures to start or to signal a child
+ * are in the %G_IO_ERROR domain.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  CAM_PROCESS_ERROR_EXITED,
+  CAM_PROCESS_ERROR_SIGNALED,
+  CAM_PROCESS_ERROR_UNKNOWN_STATUS,
+} CamProcessError;
+
+/**
+ * CAM_PROCESS_ERROR:
+ *
+ * The error domain of [enum@Cam.ProcessError].
+ *
+ * Since: 1.0
+ */
+#define CAM_PROCESS_ERROR (cam_process_error_quark ())
+
+CAM_AVAILABLE_IN_ALL
+GQuark                cam_process_error_quark     (void);
+
 #define CAM_TYPE_PROCESS (cam_process_get_type ())
 
 CAM_AVAILABLE_IN_ALL
@@ -76,5 +110,33 @@ CAM_AVAILABLE_IN_ALL
 CamProcessExitStatus  cam_process_get_exit_status (CamProcess         *self);
 CAM_AVAILABLE_IN_ALL
 int                   cam_process_get_exit_code   (CamProcess         *self);
+
+/* Waiting (cam-process-wait.c) */
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_wait_async      (CamProcess          *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_wait_finish     (CamProcess          *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_wait            (CamProcess          *self,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_wait_check_async (CamProcess          *self,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_wait_check_finish (CamProcess          *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_wait_check      (CamProcess          *self,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
 
 G_END_DECLS

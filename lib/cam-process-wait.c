@@ -1,0 +1,516 @@
+/* cam-process-wait.c: waiting for the child, in the GIO pattern
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A wait is a GTask linked into @pending_waits (a ref, under @lock) while
+ * a child runs.  When the child is reaped, cam_process_child_exited()
+ * steals the list together with the exit status, emits "finished", then
+ * calls cam_process_complete_waits(), which returns every task with that
+ * status.  A task returns in the context that was thread-default when it
+ * was made, as any GTask.  A wait made while no child runs returns at once
+ * with the status of the last child.
+ *
+ * Whoever unlinks a task under the lock returns it: the exit, or its
+ * cancellable.  Cancelling only unlinks the task and returns
+ * G_IO_ERROR_CANCELLED; the child keeps running and a later wait sees its
+ * exit.
+ *
+ * The reap happens in the context that was thread-default at start (the
+ * watch).  A synchronous call iterates a private context instead, which
+ * would never see the watch dispatch when it blocks the thread that runs
+ * that context.  So cam_process_sync_begin() tries to acquire the watch's
+ * context: when it can (the context is ours, or nobody runs it), nobody
+ * else can dispatch the watch until we release it, and a second source on
+ * the same pidfd, the reaper, reaps from the private context.  "finished"
+ * is then emitted in the thread that holds the watch's context, as if the
+ * watch had dispatched.  When another thread runs that context, its watch
+ * reaps and returns our task into our private context.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/pidfd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "camprocess/camprocess.h"
+#include "cam-pidfd-source.h"
+#include "cam-process-object.h"
+
+/**
+ * cam_process_error_quark:
+ *
+ * The error domain of [enum@Cam.ProcessError], which
+ * [method@Cam.Process.wait_check] uses for a child that did not exit with
+ * code 0.
+ *
+ * Returns: the #GQuark of %CAM_PROCESS_ERROR
+ *
+ * Since: 1.0
+ */
+G_DEFINE_QUARK (cam-process-error-quark, cam_process_error)
+
+/* A child that has never been started has nothing to wait for: waiting on
+ * it is a caller bug. */
+static gboolean
+cam_process_has_started (CamProcess *self)
+{
+  gboolean started;
+
+  g_mutex_lock (&self->lock);
+  started = self->pidfd >= 0 ||
+            self->exit_status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
+  g_mutex_unlock (&self->lock);
+  return started;
+}
+
+/* Turns a final status into the result of wait_check. */
+static gboolean
+check_exit_status (CamProcessExitStatus   status,
+                   int                    code,
+                   GError               **error)
+{
+  switch (status)
+    {
+    case CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT:
+      if (code == 0)
+        return TRUE;
+      g_set_error (error, CAM_PROCESS_ERROR, CAM_PROCESS_ERROR_EXITED,
+                   _("The child process exited with code %d"), code);
+      return FALSE;
+    case CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT:
+      g_set_error (error, CAM_PROCESS_ERROR, CAM_PROCESS_ERROR_SIGNALED,
+                   _("The child process was killed by signal %d (%s)"), code,
+                   g_strsignal (code));
+      return FALSE;
+    case CAM_PROCESS_EXIT_STATUS_UNKNOWN:
+      g_set_error_literal (error, CAM_PROCESS_ERROR,
+                           CAM_PROCESS_ERROR_UNKNOWN_STATUS,
+                           _("The exit status of the child process is unknown: another part of the program reaped it"));
+      return FALSE;
+    case CAM_PROCESS_EXIT_STATUS_NOT_EXITED:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Returns a task that is no longer linked, with the final status of the
+ * child it waited for. */
+static void
+return_wait (GTask                *task,
+             CamProcessExitStatus  status,
+             int                   code)
+{
+  gpointer tag = g_task_get_source_tag (task);
+  GError *error = NULL;
+
+  if (tag == CAM_SOURCE_TAG (cam_process_wait_check_async) &&
+      !check_exit_status (status, code, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cam_process_complete_waits:
+ * @self: a #CamProcess
+ * @waits: (transfer full): the tasks that were pending at the exit
+ * @status: how the child ended
+ * @code: its exit code or signal number
+ *
+ * Returns the waits, oldest first, after "finished" was emitted.
+ */
+void
+cam_process_complete_waits (CamProcess           *self,
+                            GSList               *waits,
+                            CamProcessExitStatus  status,
+                            int                   code)
+{
+  waits = g_slist_reverse (waits);
+  for (GSList *l = waits; l != NULL; l = l->next)
+    return_wait (l->data, status, code);
+  g_slist_free_full (waits, g_object_unref);
+}
+
+/* "cancelled" handler of a pending wait; may run in any thread.  It is
+ * connected with g_signal_connect_object(): the closure holds a ref on the
+ * task while it runs and is invalidated when the task is finalized. */
+static void
+wait_cancelled (GCancellable *cancellable,
+                GTask        *task)
+{
+  CamProcess *self = g_task_get_source_object (task);
+  gboolean was_pending;
+
+  g_mutex_lock (&self->lock);
+  was_pending = g_slist_find (self->pending_waits, task) != NULL;
+  self->pending_waits = g_slist_remove (self->pending_waits, task);
+  g_mutex_unlock (&self->lock);
+
+  if (!was_pending)
+    return;
+
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+}
+
+/* Watches the cancellable of a task that was just linked.  A cancellable
+ * cancelled before the connection is caught by the check that follows. */
+static void
+watch_cancellable (GTask *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (cancellable == NULL)
+    return;
+
+  g_signal_connect_object (cancellable, "cancelled",
+                           G_CALLBACK (wait_cancelled), task,
+                           G_CONNECT_DEFAULT);
+  if (g_cancellable_is_cancelled (cancellable))
+    wait_cancelled (cancellable, task);
+}
+
+/* Links @task if a child runs; otherwise returns it at once with the
+ * status of the last child. */
+static void
+start_wait (CamProcess *self,
+            GTask      *task)
+{
+  CamProcessExitStatus status;
+  gboolean linked = FALSE;
+  int code;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (self->pidfd >= 0)
+    {
+      self->pending_waits = g_slist_prepend (self->pending_waits,
+                                             g_object_ref (task));
+      linked = TRUE;
+    }
+  status = self->exit_status;
+  code = self->exit_code;
+  g_mutex_unlock (&self->lock);
+
+  if (linked)
+    watch_cancellable (task);
+  else
+    return_wait (task, status, code);
+}
+
+/**
+ * cam_process_wait_async:
+ * @self: a #CamProcess that has been started
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the child
+ *   has been reaped
+ * @user_data: the data to pass to @callback
+ *
+ * Waits for the child to exit and be reaped, then calls @callback in the
+ * thread-default #GMainContext of the caller.  Call
+ * [method@Cam.Process.wait_finish] from it.
+ *
+ * The exit itself is seen from the context that was thread-default at
+ * [method@Cam.Process.start], which must run; the callback comes after
+ * [signal@Cam.Process::finished] has been emitted there.  When no child
+ * runs, the wait completes at once (in a later iteration).
+ *
+ * Cancelling @cancellable completes the wait with %G_IO_ERROR_CANCELLED.
+ * It does not kill the child, which keeps running; a later wait sees its
+ * exit.  Use [method@Cam.Process.terminate_async] to stop it.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_wait_async (CamProcess          *self,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (cam_process_has_started (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, CAM_SOURCE_TAG (cam_process_wait_async));
+  start_wait (self, task);
+}
+
+/**
+ * cam_process_wait_finish:
+ * @self: a #CamProcess
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Cam.Process.wait_async].  The child's exit status is
+ * then in [property@Cam.Process:exit-status] and
+ * [property@Cam.Process:exit-code] (unless a handler of
+ * [signal@Cam.Process::finished] started it again).
+ *
+ * Returns: %TRUE once the child has been reaped, %FALSE with
+ *   %G_IO_ERROR_CANCELLED if the wait was cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_wait_finish (CamProcess    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  CAM_SOURCE_TAG (cam_process_wait_async)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * cam_process_wait_check_async:
+ * @self: a #CamProcess that has been started
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the child
+ *   has been reaped
+ * @user_data: the data to pass to @callback
+ *
+ * Like [method@Cam.Process.wait_async], but
+ * [method@Cam.Process.wait_check_finish] fails unless the child exited
+ * with code 0.  The status is the one of the child that was running when
+ * this was called, even if a handler of [signal@Cam.Process::finished]
+ * started a new one.  Cancelling does not kill the child.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_wait_check_async (CamProcess          *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (cam_process_has_started (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, CAM_SOURCE_TAG (cam_process_wait_check_async));
+  start_wait (self, task);
+}
+
+/**
+ * cam_process_wait_check_finish:
+ * @self: a #CamProcess
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Cam.Process.wait_check_async].
+ *
+ * A child that exited with a non-zero code gives
+ * %CAM_PROCESS_ERROR_EXITED, one killed by a signal
+ * %CAM_PROCESS_ERROR_SIGNALED, one whose status was lost
+ * %CAM_PROCESS_ERROR_UNKNOWN_STATUS; the message names the exit code or
+ * the signal.  A cancelled wait gives %G_IO_ERROR_CANCELLED.
+ *
+ * Returns: %TRUE if the child exited with code 0
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_wait_check_finish (CamProcess    *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  CAM_SOURCE_TAG (cam_process_wait_check_async)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * cam_process_sync_begin:
+ * @self: a #CamProcess
+ * @sync: (out caller-allocates): zero-initialized state of the call
+ *
+ * Pushes a private thread-default context and, when the watch's context
+ * can be acquired, attaches a reaper for the running child to it (see the
+ * top of this file).
+ */
+void
+cam_process_sync_begin (CamProcess     *self,
+                        CamProcessSync *sync)
+{
+  GMainContext *watch_context;
+
+  sync->context = g_main_context_new ();
+  g_main_context_push_thread_default (sync->context);
+
+  g_mutex_lock (&self->lock);
+  watch_context = self->context != NULL ? g_main_context_ref (self->context)
+                                        : NULL;
+  g_mutex_unlock (&self->lock);
+
+  if (watch_context == NULL)
+    return;
+  if (!g_main_context_acquire (watch_context))
+    {
+      /* Another thread runs it: its watch reaps and returns our task. */
+      g_main_context_unref (watch_context);
+      return;
+    }
+  sync->watch_context = watch_context;
+
+  /* The child may have been reaped before we acquired the context; the
+   * pidfd is only read under the lock, then nobody else can close it. */
+  g_mutex_lock (&self->lock);
+  if (self->pidfd >= 0 && self->context == watch_context)
+    {
+      sync->reaper = cam_pidfd_source_new (self->pidfd);
+      g_source_set_callback (sync->reaper,
+                             (GSourceFunc) (void (*) (void)) cam_process_child_exited,
+                             self, NULL);
+      g_source_attach (sync->reaper, sync->context);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * cam_process_sync_done:
+ * @source_object: the #CamProcess
+ * @result: the result of the async twin
+ * @user_data: the #CamProcessSync
+ *
+ * The #GAsyncReadyCallback to give the async twin of a synchronous call.
+ */
+void
+cam_process_sync_done (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  CamProcessSync *sync = user_data;
+
+  sync->result = g_object_ref (result);
+}
+
+/**
+ * cam_process_sync_end:
+ * @self: a #CamProcess
+ * @sync: the state filled by cam_process_sync_begin()
+ *
+ * Iterates the private context until the async twin completes, then
+ * undoes cam_process_sync_begin().
+ *
+ * Returns: (transfer full): the result to give the _finish() function
+ */
+GAsyncResult *
+cam_process_sync_end (CamProcess     *self,
+                      CamProcessSync *sync)
+{
+  while (sync->result == NULL)
+    g_main_context_iteration (sync->context, TRUE);
+
+  if (sync->reaper != NULL)
+    {
+      g_source_destroy (sync->reaper);
+      g_clear_pointer (&sync->reaper, g_source_unref);
+    }
+  if (sync->watch_context != NULL)
+    {
+      g_main_context_release (sync->watch_context);
+      g_clear_pointer (&sync->watch_context, g_main_context_unref);
+    }
+  g_main_context_pop_thread_default (sync->context);
+  g_clear_pointer (&sync->context, g_main_context_unref);
+
+  return g_steal_pointer (&sync->result);
+}
+
+/**
+ * cam_process_wait:
+ * @self: a #CamProcess that has been started
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Blocks until the child has exited and been reaped, iterating a private
+ * #GMainContext: no other source of the caller's contexts is dispatched
+ * meanwhile.
+ *
+ * When the caller's thread owns the context that was thread-default at
+ * [method@Cam.Process.start], or nobody runs that context, the wait reaps
+ * the child itself and emits [signal@Cam.Process::finished] before it
+ * returns, in the calling thread.  When another thread runs that context,
+ * the emission happens there, also before this returns.
+ *
+ * Cancelling @cancellable makes the wait fail with %G_IO_ERROR_CANCELLED;
+ * the child keeps running.
+ *
+ * Returns: %TRUE once the child has been reaped
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_wait (CamProcess    *self,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  CamProcessSync sync = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (cam_process_has_started (self), FALSE);
+
+  cam_process_sync_begin (self, &sync);
+  cam_process_wait_async (self, cancellable, cam_process_sync_done, &sync);
+  result = cam_process_sync_end (self, &sync);
+  return cam_process_wait_finish (self, result, error);
+}
+
+/**
+ * cam_process_wait_check:
+ * @self: a #CamProcess that has been started
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Like [method@Cam.Process.wait], but fails as
+ * [method@Cam.Process.wait_check_finish] does unless the child exited with
+ * code 0.
+ *
+ * Returns: %TRUE if the child exited with code 0
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_wait_check (CamProcess    *self,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  CamProcessSync sync = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (cam_process_has_started (self), FALSE);
+
+  cam_process_sync_begin (self, &sync);
+  cam_process_wait_check_async (self, cancellable, cam_process_sync_done,
+                                &sync);
+  result = cam_process_sync_end (self, &sync);
+  return cam_process_wait_check_finish (self, result, error);
+}
