@@ -15,6 +15,12 @@
  * G_IO_ERROR_CANCELLED; the child keeps running and a later wait sees its
  * exit.
  *
+ * A terminate is a wait with a SIGKILL timer as task data.  The timer
+ * holds a ref on its task and is destroyed whenever the task is unlinked,
+ * which breaks that cycle; it sends SIGKILL only while its task is still
+ * linked (checked under the lock), so it can never hit a child started
+ * after the one it was meant for.
+ *
  * The reap happens in the context that was thread-default at start (the
  * watch).  A synchronous call iterates a private context instead, which
  * would never see the watch dispatch when it blocks the thread that runs
@@ -95,6 +101,15 @@ check_exit_status (CamProcessExitStatus   status,
     }
 }
 
+/* Called on every task that was just unlinked, before it returns. */
+static void
+stop_kill_timer (GTask *task)
+{
+  if (g_task_get_source_tag (task) ==
+      CAM_SOURCE_TAG (cam_process_terminate_async))
+    g_source_destroy (g_task_get_task_data (task));
+}
+
 /* Returns a task that is no longer linked, with the final status of the
  * child it waited for. */
 static void
@@ -105,6 +120,7 @@ return_wait (GTask                *task,
   gpointer tag = g_task_get_source_tag (task);
   GError *error = NULL;
 
+  stop_kill_timer (task);
   if (tag == CAM_SOURCE_TAG (cam_process_wait_check_async) &&
       !check_exit_status (status, code, &error))
     g_task_return_error (task, error);
@@ -151,6 +167,7 @@ wait_cancelled (GCancellable *cancellable,
   if (!was_pending)
     return;
 
+  stop_kill_timer (task);
   g_task_return_error_if_cancelled (task);
   g_object_unref (task);
 }
@@ -333,6 +350,129 @@ cam_process_wait_check_finish (CamProcess    *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_async_result_is_tagged (result,
                                                   CAM_SOURCE_TAG (cam_process_wait_check_async)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The SIGKILL timer of a terminate. */
+static gboolean
+kill_timeout (gpointer user_data)
+{
+  GTask *task = user_data;
+  CamProcess *self = g_task_get_source_object (task);
+
+  g_mutex_lock (&self->lock);
+  if (g_slist_find (self->pending_waits, task) != NULL)
+    pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+  g_mutex_unlock (&self->lock);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * cam_process_terminate_async:
+ * @self: a #CamProcess that has been started
+ * @timeout_ms: how long the child has to exit after `SIGTERM`, in
+ *   milliseconds, before it gets `SIGKILL`
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the child
+ *   has been reaped
+ * @user_data: the data to pass to @callback
+ *
+ * Stops the child gracefully: sends it `SIGTERM` at once, then `SIGKILL`
+ * if it is still running @timeout_ms milliseconds later, and completes
+ * when it has been reaped, after [signal@Cam.Process::finished].  Signals
+ * go through the pidfd, as with [method@Cam.Process.send_signal].
+ *
+ * The timeout runs in the thread-default #GMainContext of the caller, and
+ * the exit is seen from the context that was thread-default at
+ * [method@Cam.Process.start]: both must run.  When no child runs, the call
+ * completes at once.
+ *
+ * Cancelling @cancellable completes the call with %G_IO_ERROR_CANCELLED and
+ * cancels the `SIGKILL`; the `SIGTERM` has been sent already.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_terminate_async (CamProcess          *self,
+                             guint                timeout_ms,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  gboolean linked = FALSE;
+  int r = 0, errsv = 0;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (cam_process_has_started (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, CAM_SOURCE_TAG (cam_process_terminate_async));
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* Signal, arm and link in one critical section: the reap cannot see
+   * the task before its timer is attached. */
+  g_mutex_lock (&self->lock);
+  if (self->pidfd >= 0)
+    {
+      r = pidfd_send_signal (self->pidfd, SIGTERM, NULL, 0);
+      errsv = errno;
+      if (r == 0)
+        {
+          GSource *timer = g_timeout_source_new (timeout_ms);
+
+          g_source_set_static_name (timer, "CamProcess SIGKILL timeout");
+          g_source_set_callback (timer, kill_timeout, g_object_ref (task),
+                                 g_object_unref);
+          g_source_attach (timer, g_task_get_context (task));
+          g_task_set_task_data (task, timer, (GDestroyNotify) g_source_unref);
+          self->pending_waits = g_slist_prepend (self->pending_waits,
+                                                 g_object_ref (task));
+          linked = TRUE;
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (r < 0)
+    g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                             _("Failed to send signal %d: %s"), SIGTERM,
+                             g_strerror (errsv));
+  else if (linked)
+    watch_cancellable (task);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cam_process_terminate_finish:
+ * @self: a #CamProcess
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Cam.Process.terminate_async].  How the child ended
+ * (`SIGTERM`, `SIGKILL` or an exit of its own) is in
+ * [property@Cam.Process:exit-status] and [property@Cam.Process:exit-code].
+ *
+ * Returns: %TRUE once the child has been reaped; %FALSE if `SIGTERM` could
+ *   not be sent or the call was cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_terminate_finish (CamProcess    *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  CAM_SOURCE_TAG (cam_process_terminate_async)),
                         FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 

@@ -138,5 +138,15 @@ CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_wait_check      (CamProcess          *self,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_terminate_async (CamProcess          *self,
+                                                   guint                timeout_ms,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_terminate_finish (CamProcess          *self,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
 
 G_END_DECLS
