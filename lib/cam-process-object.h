@@ -10,6 +10,7 @@
 #pragma once
 
 #include "camprocess/cam-process.h"
+#include "cam-process-private.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,12 @@ struct _CamProcess
 
   /* Waits (cam-process-wait.c), guarded by @lock. */
   GSList               *pending_waits; /* owned GTasks, newest first */
+
+  /* Stdio (cam-process-io.c), used from the thread that calls start(). */
+  CamProcessStdioFlags  stdio_flags;  /* for the next start */
+  GOutputStream        *stdin_pipe;   /* owned, nullable; of the last child */
+  GInputStream         *stdout_pipe;  /* owned, nullable; of the last child */
+  GInputStream         *stderr_pipe;  /* owned, nullable; of the last child */
 };
 
 /* A function's own address as a GTask source tag.  The detour through an
@@ -45,6 +52,27 @@ struct _CamProcess
 void cam_process_child_exited   (CamProcessExitStatus  status,
                                  int                   code,
                                  gpointer              user_data);
+
+/* cam-process-io.c: the stdio of one start.  cam_process_stdio_open()
+ * fills @map with the child's ends (at most one entry per fd 0, 1, 2);
+ * after a successful spawn cam_process_stdio_commit() hands the parent's
+ * ends to the CamProcess as streams; cam_process_stdio_clear() closes
+ * whatever is left, on success or failure. */
+typedef struct {
+  CamSpawnFd  map[3];
+  gsize       n_map;
+  int         null_fd;        /* owned /dev/null, or -1 */
+  int         child_fds[3];   /* owned child ends of pipes, or -1 */
+  int         parent_fds[3];  /* owned parent ends of pipes, or -1 */
+} CamProcessStdio;
+
+gboolean cam_process_stdio_open   (CamProcessStdioFlags   flags,
+                                   CamProcessStdio       *stdio,
+                                   GError               **error);
+void     cam_process_stdio_commit (CamProcess            *self,
+                                   CamProcessStdio       *stdio);
+void     cam_process_stdio_clear  (CamProcessStdio       *stdio);
+gboolean cam_process_stdio_flags_valid (CamProcessStdioFlags flags);
 
 /* cam-process-wait.c */
 void cam_process_complete_waits (CamProcess           *self,

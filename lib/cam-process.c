@@ -45,6 +45,7 @@ enum {
   PROP_RUNNING,
   PROP_EXIT_STATUS,
   PROP_EXIT_CODE,
+  PROP_STDIO_FLAGS,
   N_PROPS
 };
 
@@ -96,6 +97,9 @@ cam_process_dispose (GObject *object)
       cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
     }
   cam_process_release_child (self);
+  g_clear_object (&self->stdin_pipe);
+  g_clear_object (&self->stdout_pipe);
+  g_clear_object (&self->stderr_pipe);
 
   G_OBJECT_CLASS (cam_process_parent_class)->dispose (object);
 }
@@ -134,6 +138,27 @@ cam_process_get_property (GObject    *object,
     case PROP_EXIT_CODE:
       g_value_set_int (value, cam_process_get_exit_code (self));
       break;
+    case PROP_STDIO_FLAGS:
+      g_value_set_flags (value, cam_process_get_stdio_flags (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cam_process_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  CamProcess *self = CAM_PROCESS (object);
+
+  switch (prop_id)
+    {
+    case PROP_STDIO_FLAGS:
+      cam_process_set_stdio_flags (self, g_value_get_flags (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -147,6 +172,7 @@ cam_process_class_init (CamProcessClass *klass)
   object_class->dispose = cam_process_dispose;
   object_class->finalize = cam_process_finalize;
   object_class->get_property = cam_process_get_property;
+  object_class->set_property = cam_process_set_property;
 
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -206,6 +232,22 @@ cam_process_class_init (CamProcessClass *klass)
     g_param_spec_int ("exit-code", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                       G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:stdio-flags:
+   *
+   * Where the standard input, output and error of the children started
+   * from now on go; by default they share the caller's.  The pipes of the
+   * last child are [method@Cam.Process.get_stdin_pipe] and the like.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_STDIO_FLAGS] =
+    g_param_spec_flags ("stdio-flags", NULL, NULL,
+                        CAM_TYPE_PROCESS_STDIO_FLAGS,
+                        CAM_PROCESS_STDIO_FLAGS_NONE,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                        G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -345,8 +387,9 @@ cam_process_child_exited (CamProcessExitStatus status,
  * @n_fds: the number of elements of @fds
  * @error: return location for a #GError
  *
- * Starts the child.  It gets standard input, output and error and the fds
- * in @fds from the caller; every other fd is closed in it.  Signal
+ * Starts the child.  It gets the fds in @fds from the caller, and
+ * standard input, output and error as [property@Cam.Process:stdio-flags]
+ * say (by default the caller's); every other fd is closed in it.  Signal
  * handlers are reset to their defaults and the signal mask is empty.
  *
  * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
@@ -359,7 +402,8 @@ cam_process_child_exited (CamProcessExitStatus status,
  *
  * start() returns once the child has executed @path.  When anything fails
  * before that (a missing program, a bad fd, a directory that does not
- * exist), it returns a #GError in the %G_IO_ERROR domain naming the failed
+ * exist, an fd of @fds that is also a standard stream given by the stdio
+ * flags), it returns a #GError in the %G_IO_ERROR domain naming the failed
  * step, and no child is left.  Calling it while a child runs fails with
  * %G_IO_ERROR_PENDING.
  *
@@ -378,7 +422,9 @@ cam_process_start (CamProcess         *self,
   const char *default_argv[] = { path, NULL };
   g_autofree CamSpawnFd *fd_map = NULL;
   CamSpawnArgs args = { 0 };
+  CamProcessStdio stdio;
   GSource *watch;
+  gboolean spawned;
   int pidfd, pid;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
@@ -394,9 +440,14 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
-  fd_map = g_new (CamSpawnFd, MAX (n_fds, 1));
+  if (!cam_process_stdio_open (self->stdio_flags, &stdio, error))
+    return FALSE;
+
+  fd_map = g_new (CamSpawnFd, n_fds + G_N_ELEMENTS (stdio.map));
   for (gsize i = 0; i < n_fds; i++)
     fd_map[i] = (CamSpawnFd) { fds[i], fds[i] };
+  for (gsize i = 0; i < stdio.n_map; i++)
+    fd_map[n_fds + i] = stdio.map[i];
 
   args.path = path;
   args.argv = argv != NULL ? argv : default_argv;
@@ -404,9 +455,13 @@ cam_process_start (CamProcess         *self,
                                  : (const char * const *) environ;
   args.cwd = self->cwd;
   args.fds = fd_map;
-  args.n_fds = n_fds;
+  args.n_fds = n_fds + stdio.n_map;
 
-  if (!cam_spawn (&args, &pidfd, &pid, error))
+  spawned = cam_spawn (&args, &pidfd, &pid, error);
+  if (spawned)
+    cam_process_stdio_commit (self, &stdio);
+  cam_process_stdio_clear (&stdio);
+  if (!spawned)
     return FALSE;
 
   watch = cam_pidfd_source_new (pidfd);

@@ -37,6 +37,43 @@ typedef enum {
 } CamProcessExitStatus;
 
 /**
+ * CamProcessStdioFlags:
+ * @CAM_PROCESS_STDIO_FLAGS_NONE: the child shares standard input, output
+ *   and error with the caller
+ * @CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE: the child reads its standard input
+ *   from a pipe, written through [method@Cam.Process.get_stdin_pipe]
+ * @CAM_PROCESS_STDIO_FLAGS_STDIN_NULL: the child reads its standard input
+ *   from `/dev/null`
+ * @CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE: the child writes its standard
+ *   output to a pipe, read through [method@Cam.Process.get_stdout_pipe]
+ * @CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE: the child writes its standard
+ *   output to `/dev/null`
+ * @CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE: the child writes its standard
+ *   error to a pipe, read through [method@Cam.Process.get_stderr_pipe]
+ * @CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE: the child writes its standard
+ *   error to `/dev/null`
+ * @CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE: the child writes its standard
+ *   error wherever its standard output goes
+ *
+ * Where the standard input, output and error of a child go, set with
+ * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.new].  At most
+ * one flag per stream: combining two `STDIN_`, two `STDOUT_` or two
+ * `STDERR_` flags is a programming error.
+ *
+ * Since: 1.0
+ */
+typedef enum {
+  CAM_PROCESS_STDIO_FLAGS_NONE           = 0,
+  CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE     = 1 << 0,
+  CAM_PROCESS_STDIO_FLAGS_STDIN_NULL     = 1 << 1,
+  CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE    = 1 << 2,
+  CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE = 1 << 3,
+  CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE    = 1 << 4,
+  CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE = 1 << 5,
+  CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE   = 1 << 6,
+} CamProcessStdioFlags;
+
+/**
  * CamProcessError:
  * @CAM_PROCESS_ERROR_EXITED: the child exited with a non-zero exit code
  * @CAM_PROCESS_ERROR_SIGNALED: the child was terminated by a signal
@@ -110,6 +147,19 @@ CAM_AVAILABLE_IN_ALL
 CamProcessExitStatus  cam_process_get_exit_status (CamProcess         *self);
 CAM_AVAILABLE_IN_ALL
 int                   cam_process_get_exit_code   (CamProcess         *self);
+
+/* Standard input, output and error (cam-process-io.c) */
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stdio_flags (CamProcess           *self,
+                                                   CamProcessStdioFlags  flags);
+CAM_AVAILABLE_IN_ALL
+CamProcessStdioFlags  cam_process_get_stdio_flags (CamProcess           *self);
+CAM_AVAILABLE_IN_ALL
+GOutputStream        *cam_process_get_stdin_pipe  (CamProcess           *self);
+CAM_AVAILABLE_IN_ALL
+GInputStream         *cam_process_get_stdout_pipe (CamProcess           *self);
+CAM_AVAILABLE_IN_ALL
+GInputStream         *cam_process_get_stderr_pipe (CamProcess           *self);
 
 /* Waiting (cam-process-wait.c) */
 CAM_AVAILABLE_IN_ALL
