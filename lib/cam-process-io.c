@@ -353,3 +353,299 @@ cam_process_get_stderr_pipe (CamProcess *self)
 
   return self->stderr_pipe;
 }
+
+/* State of one communicate(), as in gsubprocess.c: up to three splices
+ * and a wait, each holding a ref on the task; the first error cancels the
+ * others and is the one reported. */
+typedef struct {
+  GCancellable        *cancellable;         /* owned; cancels every op */
+  GSource             *cancellable_source;  /* owned; on the caller's
+                                             * cancellable, or NULL */
+  GOutputStream       *stdin_pipe;          /* owned, or NULL */
+  GMemoryOutputStream *stdout_buf;          /* owned, or NULL */
+  GMemoryOutputStream *stderr_buf;          /* owned, or NULL */
+  guint                outstanding_ops;
+  gboolean             reported_error;
+} Communicate;
+
+static void
+communicate_free (gpointer data)
+{
+  Communicate *state = data;
+
+  if (state->cancellable_source != NULL)
+    {
+      g_source_destroy (state->cancellable_source);
+      g_source_unref (state->cancellable_source);
+    }
+  g_clear_object (&state->cancellable);
+  g_clear_object (&state->stdin_pipe);
+  g_clear_object (&state->stdout_buf);
+  g_clear_object (&state->stderr_buf);
+  g_free (state);
+}
+
+static gboolean
+communicate_cancelled (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  Communicate *state = user_data;
+
+  g_cancellable_cancel (state->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+communicate_made_progress (GObject      *source_object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;   /* the ref of this op */
+  Communicate *state = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  state->outstanding_ops--;
+
+  if (source_object == (GObject *) state->stdin_pipe)
+    {
+      /* A child may exit without reading all its input; what it wrote
+       * still matters (with SIGPIPE ignored; see get_stdin_pipe()). */
+      if (g_output_stream_splice_finish (state->stdin_pipe, result,
+                                         &error) < 0 &&
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE))
+        g_clear_error (&error);
+    }
+  else if (source_object == (GObject *) state->stdout_buf ||
+           source_object == (GObject *) state->stderr_buf)
+    {
+      GOutputStream *buf = G_OUTPUT_STREAM (source_object);
+
+      /* A memory stream must be closed before its bytes can be stolen. */
+      if (g_output_stream_splice_finish (buf, result, &error) >= 0)
+        g_output_stream_close (buf, NULL, &error);
+    }
+  else
+    {
+      cam_process_wait_finish (CAM_PROCESS (source_object), result, &error);
+    }
+
+  if (error != NULL)
+    {
+      /* Later errors are mostly the cancellation caused by the first. */
+      if (!state->reported_error)
+        {
+          state->reported_error = TRUE;
+          g_cancellable_cancel (state->cancellable);
+          g_task_return_error (task, error);
+        }
+      else
+        g_error_free (error);
+    }
+  else if (state->outstanding_ops == 0 && !state->reported_error)
+    {
+      g_task_return_boolean (task, TRUE);
+    }
+}
+
+/* Reads @pipe into a new memory stream, closing @pipe at the end. */
+static GMemoryOutputStream *
+communicate_collect (GTask        *task,
+                     Communicate  *state,
+                     GInputStream *pipe)
+{
+  GOutputStream *buf = g_memory_output_stream_new_resizable ();
+
+  g_output_stream_splice_async (buf, pipe,
+                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE,
+                                G_PRIORITY_DEFAULT, state->cancellable,
+                                communicate_made_progress,
+                                g_object_ref (task));
+  state->outstanding_ops++;
+  return G_MEMORY_OUTPUT_STREAM (buf);
+}
+
+/**
+ * cam_process_communicate_async:
+ * @self: a #CamProcess that has been started
+ * @stdin_buf: (nullable): the data to write to the child's standard input,
+ *   or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the child
+ *   has exited and its pipes are drained
+ * @user_data: the data to pass to @callback
+ *
+ * Writes @stdin_buf to the child's stdin pipe and closes it, reads its
+ * stdout and stderr pipes to the end, and waits for it to exit, all at
+ * once from the thread-default #GMainContext of the caller, so that no
+ * amount of data can deadlock the child and its parent.  Call
+ * [method@Cam.Process.communicate_finish] from @callback.
+ *
+ * Only the pipes the last start created take part (see
+ * [property@Cam.Process:stdio-flags]); a pipe of the child's stdin is
+ * closed at once when @stdin_buf is %NULL.  @stdin_buf must be %NULL
+ * without %CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE.  Do not use the pipes
+ * meanwhile; they are closed when this completes.  A child that exits
+ * without reading all of @stdin_buf is not an error (but see
+ * [method@Cam.Process.get_stdin_pipe] about `SIGPIPE`).
+ *
+ * Cancelling @cancellable completes the call with %G_IO_ERROR_CANCELLED;
+ * it does not kill the child.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_communicate_async (CamProcess          *self,
+                               GBytes              *stdin_buf,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Communicate *state;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (stdin_buf == NULL || self->stdin_pipe != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (cam_process_has_started (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, CAM_SOURCE_TAG (cam_process_communicate_async));
+
+  state = g_new0 (Communicate, 1);
+  g_task_set_task_data (task, state, communicate_free);
+  state->cancellable = g_cancellable_new ();
+
+  if (cancellable != NULL)
+    {
+      state->cancellable_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (state->cancellable_source,
+                             G_SOURCE_FUNC (communicate_cancelled), state,
+                             NULL);
+      g_source_attach (state->cancellable_source, g_task_get_context (task));
+    }
+
+  if (self->stdin_pipe != NULL)
+    {
+      g_autoptr(GInputStream) input = NULL;
+
+      if (stdin_buf != NULL)
+        input = g_memory_input_stream_new_from_bytes (stdin_buf);
+      else
+        input = g_memory_input_stream_new ();
+      state->stdin_pipe = g_object_ref (self->stdin_pipe);
+      g_output_stream_splice_async (state->stdin_pipe, input,
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
+                                    G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                    G_PRIORITY_DEFAULT, state->cancellable,
+                                    communicate_made_progress,
+                                    g_object_ref (task));
+      state->outstanding_ops++;
+    }
+
+  if (self->stdout_pipe != NULL)
+    state->stdout_buf = communicate_collect (task, state, self->stdout_pipe);
+  if (self->stderr_pipe != NULL)
+    state->stderr_buf = communicate_collect (task, state, self->stderr_pipe);
+
+  cam_process_wait_async (self, state->cancellable,
+                          communicate_made_progress, g_object_ref (task));
+  state->outstanding_ops++;
+}
+
+/**
+ * cam_process_communicate_finish:
+ * @self: a #CamProcess
+ * @result: the #GAsyncResult passed to the callback
+ * @stdout_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for everything the child wrote to its stdout pipe, or %NULL without
+ *   %CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE
+ * @stderr_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for everything the child wrote to its stderr pipe, or %NULL without
+ *   %CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Cam.Process.communicate_async].  The child has been
+ * reaped; its exit status is in [property@Cam.Process:exit-status] and
+ * [property@Cam.Process:exit-code], and a non-zero exit is not an error
+ * here.
+ *
+ * Returns: %TRUE on success; %FALSE if a pipe failed or the call was
+ *   cancelled
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_communicate_finish (CamProcess    *self,
+                                GAsyncResult  *result,
+                                GBytes       **stdout_buf,
+                                GBytes       **stderr_buf,
+                                GError       **error)
+{
+  Communicate *state;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  CAM_SOURCE_TAG (cam_process_communicate_async)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  state = g_task_get_task_data (G_TASK (result));
+  if (stdout_buf != NULL)
+    *stdout_buf = state->stdout_buf != NULL
+                  ? g_memory_output_stream_steal_as_bytes (state->stdout_buf)
+                  : NULL;
+  if (stderr_buf != NULL)
+    *stderr_buf = state->stderr_buf != NULL
+                  ? g_memory_output_stream_steal_as_bytes (state->stderr_buf)
+                  : NULL;
+  return TRUE;
+}
+
+/**
+ * cam_process_communicate:
+ * @self: a #CamProcess that has been started
+ * @stdin_buf: (nullable): the data to write to the child's standard input,
+ *   or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @stdout_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for everything the child wrote to its stdout pipe
+ * @stderr_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for everything the child wrote to its stderr pipe
+ * @error: return location for a #GError
+ *
+ * The synchronous [method@Cam.Process.communicate_async]: it iterates a
+ * private #GMainContext, and reaps as [method@Cam.Process.wait] does.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_communicate (CamProcess    *self,
+                         GBytes        *stdin_buf,
+                         GCancellable  *cancellable,
+                         GBytes       **stdout_buf,
+                         GBytes       **stderr_buf,
+                         GError       **error)
+{
+  CamProcessSync sync = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (stdin_buf == NULL || self->stdin_pipe != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (cam_process_has_started (self), FALSE);
+
+  cam_process_sync_begin (self, &sync);
+  cam_process_communicate_async (self, stdin_buf, cancellable,
+                                 cam_process_sync_done, &sync);
+  result = cam_process_sync_end (self, &sync);
+  return cam_process_communicate_finish (self, result, stdout_buf,
+                                         stderr_buf, error);
+}

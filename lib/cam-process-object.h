@@ -75,10 +75,11 @@ void     cam_process_stdio_clear  (CamProcessStdio       *stdio);
 gboolean cam_process_stdio_flags_valid (CamProcessStdioFlags flags);
 
 /* cam-process-wait.c */
-void cam_process_complete_waits (CamProcess           *self,
-                                 GSList               *waits,
-                                 CamProcessExitStatus  status,
-                                 int                   code);
+gboolean cam_process_has_started    (CamProcess           *self);
+void     cam_process_complete_waits (CamProcess           *self,
+                                     GSList               *waits,
+                                     CamProcessExitStatus  status,
+                                     int                   code);
 
 /* A synchronous call: cam_process_sync_begin() pushes a private
  * thread-default context, the caller starts the async twin with

@@ -57,9 +57,16 @@
  */
 G_DEFINE_QUARK (cam-process-error-quark, cam_process_error)
 
-/* A child that has never been started has nothing to wait for: waiting on
- * it is a caller bug. */
-static gboolean
+/**
+ * cam_process_has_started:
+ * @self: a #CamProcess
+ *
+ * A process that has never been started has nothing to wait for: waiting
+ * on it is a caller bug.
+ *
+ * Returns: whether a child runs or has run
+ */
+gboolean
 cam_process_has_started (CamProcess *self)
 {
   gboolean started;

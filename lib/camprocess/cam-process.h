@@ -160,6 +160,25 @@ CAM_AVAILABLE_IN_ALL
 GInputStream         *cam_process_get_stdout_pipe (CamProcess           *self);
 CAM_AVAILABLE_IN_ALL
 GInputStream         *cam_process_get_stderr_pipe (CamProcess           *self);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_communicate_async  (CamProcess           *self,
+                                                      GBytes               *stdin_buf,
+                                                      GCancellable         *cancellable,
+                                                      GAsyncReadyCallback   callback,
+                                                      gpointer              user_data);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_communicate_finish (CamProcess           *self,
+                                                      GAsyncResult         *result,
+                                                      GBytes              **stdout_buf,
+                                                      GBytes              **stderr_buf,
+                                                      GError              **error);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_communicate        (CamProcess           *self,
+                                                      GBytes               *stdin_buf,
+                                                      GCancellable         *cancellable,
+                                                      GBytes              **stdout_buf,
+                                                      GBytes              **stderr_buf,
+                                                      GError              **error);
 
 /* Waiting (cam-process-wait.c) */
 CAM_AVAILABLE_IN_ALL
