@@ -33,6 +33,11 @@ struct _CamProcess
   GMainContext         *context;  /* owned; thread-default at start;
                                    * set and cleared under @lock */
 
+  /* GInitable construction (cam-process.c). */
+  char                **argv;         /* construct-only, nullable */
+  gboolean              initialized;  /* init() has run */
+  GError               *init_error;   /* owned; its outcome, or NULL */
+
   /* Waits (cam-process-wait.c), guarded by @lock. */
   GSList               *pending_waits; /* owned GTasks, newest first */
 

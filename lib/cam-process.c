@@ -18,6 +18,10 @@
  * child runs.  The reap steals that list together with the exit status,
  * emits "finished", then returns the tasks: "finished" always comes first.
  *
+ * Construction: CamProcess implements GInitable.  With the "argv"
+ * property set, init() starts that child once and remembers the outcome;
+ * without it, init() does nothing, so cam_process_new() needs no init().
+ *
  * The watch holds no reference: disposing a running CamProcess kills the
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
@@ -46,6 +50,7 @@ enum {
   PROP_EXIT_STATUS,
   PROP_EXIT_CODE,
   PROP_STDIO_FLAGS,
+  PROP_ARGV,
   N_PROPS
 };
 
@@ -57,7 +62,11 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (CamProcess, cam_process, G_TYPE_OBJECT)
+static void cam_process_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CamProcess, cam_process, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      cam_process_initable_iface_init))
 
 /* Detaches the watch, then closes the pidfd: the context must never poll
  * a closed (or reused) fd number.  Both happen under the lock, so that a
@@ -111,6 +120,8 @@ cam_process_finalize (GObject *object)
 
   g_strfreev (self->envp);
   g_free (self->cwd);
+  g_strfreev (self->argv);
+  g_clear_error (&self->init_error);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cam_process_parent_class)->finalize (object);
@@ -141,6 +152,9 @@ cam_process_get_property (GObject    *object,
     case PROP_STDIO_FLAGS:
       g_value_set_flags (value, cam_process_get_stdio_flags (self));
       break;
+    case PROP_ARGV:
+      g_value_set_boxed (value, self->argv);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -158,6 +172,10 @@ cam_process_set_property (GObject      *object,
     {
     case PROP_STDIO_FLAGS:
       cam_process_set_stdio_flags (self, g_value_get_flags (value));
+      break;
+    case PROP_ARGV:
+      /* Construct-only, hence before init() can read it. */
+      self->argv = g_value_dup_boxed (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -249,6 +267,21 @@ cam_process_class_init (CamProcessClass *klass)
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * CamProcess:argv: (type GStrv)
+   *
+   * The argument vector of the child that [method@Gio.Initable.init]
+   * starts, `argv[0]` being the path of the program (not searched in
+   * `PATH`), or %NULL for a process that [method@Cam.Process.start]
+   * starts.  [ctor@Cam.Process.new] sets it.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ARGV] =
+    g_param_spec_boxed ("argv", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -286,11 +319,48 @@ cam_process_init (CamProcess *self)
   self->exit_code = -1;
 }
 
+/* Starts the child of the "argv" property, once. */
+static gboolean
+cam_process_initable_init (GInitable     *initable,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  CamProcess *self = CAM_PROCESS (initable);
+
+  if (!self->initialized)
+    {
+      self->initialized = TRUE;
+      if (!g_cancellable_set_error_if_cancelled (cancellable,
+                                                 &self->init_error) &&
+          self->argv != NULL)
+        cam_process_start (self, self->argv[0],
+                           (const char * const *) self->argv, NULL, 0,
+                           &self->init_error);
+    }
+
+  if (self->init_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->init_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+cam_process_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = cam_process_initable_init;
+}
+
 /**
  * cam_process_new:
  *
  * Creates a process object with no child.  Configure it, then call
  * [method@Cam.Process.start].
+ *
+ * Bindings see [ctor@Cam.Process.new] (cam_process_newv()) under this
+ * name; they create an idle process with the plain GObject constructor
+ * (`Cam.Process()` in Python).
  *
  * Returns: (transfer full): a new #CamProcess
  *
@@ -300,6 +370,42 @@ CamProcess *
 cam_process_new (void)
 {
   return g_object_new (CAM_TYPE_PROCESS, NULL);
+}
+
+/**
+ * cam_process_newv: (rename-to cam_process_new)
+ * @argv: (array zero-terminated=1) (element-type filename): the argument
+ *   vector; `argv[0]` is the path of the program, not searched in `PATH`
+ * @flags: where the child's standard input, output and error go
+ * @error: return location for a #GError
+ *
+ * Creates a process and starts @argv in one call, through
+ * [iface@Gio.Initable]: the same as [ctor@GObject.Object.new] with the
+ * [property@Cam.Process:argv] and [property@Cam.Process:stdio-flags]
+ * properties, then [method@Gio.Initable.init].  Other properties can be
+ * given that way too, with g_initable_new().
+ *
+ * The child's exit is watched from the thread-default #GMainContext, as
+ * with [method@Cam.Process.start], whose errors this returns.
+ *
+ * Returns: (transfer full): a new #CamProcess whose child runs, or %NULL
+ *   with @error set
+ *
+ * Since: 1.0
+ */
+CamProcess *
+cam_process_newv (const char * const   *argv,
+                  CamProcessStdioFlags  flags,
+                  GError              **error)
+{
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+  g_return_val_if_fail (cam_process_stdio_flags_valid (flags), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (CAM_TYPE_PROCESS, /* cancellable= */ NULL, error,
+                         "argv", argv,
+                         "stdio-flags", flags,
+                         NULL);
 }
 
 /**

@@ -114,6 +114,10 @@ G_DECLARE_FINAL_TYPE (CamProcess, cam_process, CAM, PROCESS, GObject)
 
 CAM_AVAILABLE_IN_ALL
 CamProcess           *cam_process_new             (void);
+CAM_AVAILABLE_IN_ALL
+CamProcess           *cam_process_newv            (const char * const   *argv,
+                                                   CamProcessStdioFlags  flags,
+                                                   GError              **error);
 
 CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_environ     (CamProcess         *self,
