@@ -47,7 +47,7 @@
 /**
  * cam_process_error_quark:
  *
- * The error domain of [enum@Cam.ProcessError], which
+ * The error domain of [error@Cam.ProcessError], which
  * [method@Cam.Process.wait_check] uses for a child that did not exit with
  * code 0.
  *

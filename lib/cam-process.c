@@ -43,6 +43,46 @@
 
 extern char **environ;
 
+/**
+ * CamProcess:
+ *
+ * A child process, created with `clone()` and supervised through its
+ * pidfd.
+ *
+ * A `CamProcess` starts one child at a time, with
+ * [method@Cam.Process.start] or in one call with [ctor@Cam.Process.new],
+ * and watches its pidfd from the #GMainContext that was thread-default at
+ * the start.  When the child exits, it reaps it and emits
+ * [signal@Cam.Process::finished].  It installs no `SIGCHLD` handler and
+ * never touches another child of the program, and it signals the child
+ * through the pidfd, so a reused pid can never be hit.
+ *
+ * The GIO-style API waits for the child ([method@Cam.Process.wait_async],
+ * [method@Cam.Process.wait_check_async], [method@Cam.Process.wait]), stops
+ * it gracefully ([method@Cam.Process.terminate_async]), and talks to it
+ * through pipes ([property@Cam.Process:stdio-flags],
+ * [method@Cam.Process.get_stdout_pipe],
+ * [method@Cam.Process.communicate_async]).  Cancelling any of these never
+ * kills the child.
+ *
+ * ```c
+ * const char *argv[] = { "/usr/bin/tr", "a-z", "A-Z", NULL };
+ * g_autoptr(GBytes) input = g_bytes_new_static ("hello\n", 6);
+ * g_autoptr(GBytes) output = NULL;
+ * g_autoptr(GError) error = NULL;
+ * g_autoptr(CamProcess) process = NULL;
+ *
+ * process = cam_process_newv (argv, CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE |
+ *                                   CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE,
+ *                             &error);
+ * if (process == NULL ||
+ *     !cam_process_communicate (process, input, NULL, &output, NULL, &error))
+ *   g_error ("%s", error->message);
+ * ```
+ *
+ * Since: 1.0
+ */
+
 enum {
   PROP_0,
   PROP_PID,

@@ -98,7 +98,7 @@ typedef enum {
 /**
  * CAM_PROCESS_ERROR:
  *
- * The error domain of [enum@Cam.ProcessError].
+ * The error domain of [error@Cam.ProcessError].
  *
  * Since: 1.0
  */
