@@ -40,6 +40,9 @@ struct _CamProcess
 
   /* Waits (cam-process-wait.c), guarded by @lock. */
   GSList               *pending_waits; /* owned GTasks, newest first */
+  GSList               *late_waits;    /* owned GTasks made while
+                                        * @announcing with no child */
+  gboolean              announcing;    /* "finished" is being emitted */
 
   /* Stdio (cam-process-io.c), used from the thread that calls start(). */
   CamProcessStdioFlags  stdio_flags;  /* for the next start */

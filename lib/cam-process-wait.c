@@ -8,7 +8,10 @@
  * calls cam_process_complete_waits(), which returns every task with that
  * status.  A task returns in the context that was thread-default when it
  * was made, as any GTask.  A wait made while no child runs returns at once
- * with the status of the last child.
+ * with the status of the last child, unless another thread is emitting
+ * "finished" for that child right now (@announcing): it then goes to
+ * @late_waits, returned after the emission, so that a wait never returns
+ * before "finished".
  *
  * Whoever unlinks a task under the lock returns it: the exit, or its
  * cancellable.  Cancelling only unlinks the task and returns
@@ -108,12 +111,14 @@ check_exit_status (CamProcessExitStatus   status,
     }
 }
 
-/* Called on every task that was just unlinked, before it returns. */
+/* Called on every task that was just unlinked, before it returns.  Only a
+ * terminate that signalled a child has a timer. */
 static void
 stop_kill_timer (GTask *task)
 {
   if (g_task_get_source_tag (task) ==
-      CAM_SOURCE_TAG (cam_process_terminate_async))
+        CAM_SOURCE_TAG (cam_process_terminate_async) &&
+      g_task_get_task_data (task) != NULL)
     g_source_destroy (g_task_get_task_data (task));
 }
 
@@ -167,8 +172,10 @@ wait_cancelled (GCancellable *cancellable,
   gboolean was_pending;
 
   g_mutex_lock (&self->lock);
-  was_pending = g_slist_find (self->pending_waits, task) != NULL;
+  was_pending = g_slist_find (self->pending_waits, task) != NULL ||
+                g_slist_find (self->late_waits, task) != NULL;
   self->pending_waits = g_slist_remove (self->pending_waits, task);
+  self->late_waits = g_slist_remove (self->late_waits, task);
   g_mutex_unlock (&self->lock);
 
   if (!was_pending)
@@ -196,8 +203,9 @@ watch_cancellable (GTask *task)
     wait_cancelled (cancellable, task);
 }
 
-/* Links @task if a child runs; otherwise returns it at once with the
- * status of the last child. */
+/* Links @task if a child runs, or if "finished" is being emitted for the
+ * last one; otherwise returns it at once with the status of the last
+ * child. */
 static void
 start_wait (CamProcess *self,
             GTask      *task)
@@ -214,6 +222,12 @@ start_wait (CamProcess *self,
     {
       self->pending_waits = g_slist_prepend (self->pending_waits,
                                              g_object_ref (task));
+      linked = TRUE;
+    }
+  else if (self->announcing)
+    {
+      self->late_waits = g_slist_prepend (self->late_waits,
+                                          g_object_ref (task));
       linked = TRUE;
     }
   status = self->exit_status;
@@ -453,7 +467,7 @@ cam_process_terminate_async (CamProcess          *self,
   else if (linked)
     watch_cancellable (task);
   else
-    g_task_return_boolean (task, TRUE);
+    start_wait (self, task);   /* no child: completes as a plain wait */
 }
 
 /**

@@ -17,6 +17,8 @@
  * Waits (cam-process-wait.c) are GTasks linked into @pending_waits while a
  * child runs.  The reap steals that list together with the exit status,
  * emits "finished", then returns the tasks: "finished" always comes first.
+ * Waits made from another thread while "finished" is being emitted
+ * (@announcing, no new child) go to @late_waits and return after it too.
  *
  * Construction: CamProcess implements GInitable.  With the "argv"
  * property set, init() starts that child once and remembers the outcome;
@@ -505,6 +507,7 @@ cam_process_child_exited (CamProcessExitStatus status,
   g_mutex_lock (&self->lock);
   self->exit_status = status;
   self->exit_code = code;
+  self->announcing = TRUE;
   waits = g_steal_pointer (&self->pending_waits);
   g_mutex_unlock (&self->lock);
   cam_process_release_child (self);
@@ -517,6 +520,12 @@ cam_process_child_exited (CamProcessExitStatus status,
   g_object_thaw_notify (G_OBJECT (self));
 
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, status, code);
+
+  /* Both lists are newest first; the late waits are the newer ones. */
+  g_mutex_lock (&self->lock);
+  self->announcing = FALSE;
+  waits = g_slist_concat (g_steal_pointer (&self->late_waits), waits);
+  g_mutex_unlock (&self->lock);
 
   cam_process_complete_waits (self, waits, status, code);
 }
