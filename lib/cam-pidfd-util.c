@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,6 +57,48 @@ pidfd_get_exit_status (int  pidfd,
     return -EOPNOTSUPP;   /* 6.13, 6.14: no exit information */
 
   *ret_wstatus = info.exit_code;
+  return 0;
+}
+
+/**
+ * cam_pidfd_send_signal:
+ * @pidfd: a pidfd of our child
+ * @pid: its pid
+ * @signum: a signal number
+ *
+ * Sends @signum through the pidfd with pidfd_send_signal() (Linux 5.1).
+ * Where that answers ENOSYS, as under valgrind 3.19 or behind a seccomp
+ * filter, falls back to kill(), but only while the child is provably
+ * still ours: a waitid(WNOWAIT) on the pidfd sees it running or as an
+ * unreaped zombie, so its pid cannot have been reused.  A foreign reaper
+ * would have to reap it and the pid be reused between that probe and the
+ * kill(), a window pidfd_send_signal() does not have.
+ *
+ * Returns: 0, -ESRCH if the child was reaped by someone else, or another
+ *   -errno (-EINVAL for an invalid signal number)
+ */
+int
+cam_pidfd_send_signal (int pidfd,
+                       int pid,
+                       int signum)
+{
+  siginfo_t info = { 0 };
+  int r;
+
+  if (pidfd_send_signal (pidfd, signum, NULL, 0) == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return -errno;
+
+  do
+    r = waitid (P_PIDFD, (id_t) pidfd, &info,
+                WEXITED | WNOHANG | WNOWAIT | __WALL);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return errno == ECHILD ? -ESRCH : -errno;
+
+  if (kill (pid, signum) < 0)
+    return -errno;
   return 0;
 }
 

@@ -39,12 +39,12 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/pidfd.h>
 
 #include <glib/gi18n-lib.h>
 
 #include "camprocess/camprocess.h"
 #include "cam-pidfd-source.h"
+#include "cam-pidfd-util.h"
 #include "cam-process-object.h"
 
 /**
@@ -386,7 +386,7 @@ kill_timeout (gpointer user_data)
 
   g_mutex_lock (&self->lock);
   if (g_slist_find (self->pending_waits, task) != NULL)
-    pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+    cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL);
   g_mutex_unlock (&self->lock);
 
   return G_SOURCE_REMOVE;
@@ -442,8 +442,8 @@ cam_process_terminate_async (CamProcess          *self,
   g_mutex_lock (&self->lock);
   if (self->pidfd >= 0)
     {
-      r = pidfd_send_signal (self->pidfd, SIGTERM, NULL, 0);
-      errsv = errno;
+      r = cam_pidfd_send_signal (self->pidfd, self->pid, SIGTERM);
+      errsv = -r;
       if (r == 0)
         {
           GSource *timer = g_timeout_source_new (timeout_ms);

@@ -32,7 +32,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -144,7 +143,7 @@ cam_process_dispose (GObject *object)
       CamProcessExitStatus status;
       int code;
 
-      pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+      cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL);
       cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
     }
   cam_process_release_child (self);
@@ -654,7 +653,9 @@ cam_process_start (CamProcess         *self,
  *
  * Sends @signum to the child through its pidfd with pidfd_send_signal(),
  * so it can never reach another process that reused the pid.  May be
- * called from any thread.
+ * called from any thread.  Where pidfd_send_signal() is missing (valgrind,
+ * seccomp filters), it uses kill() once the pidfd shows that the child is
+ * still unreaped.
  *
  * Fails with %G_IO_ERROR_NOT_CONNECTED when no child runs, and with
  * %G_IO_ERROR_INVALID_ARGUMENT for an invalid signal number.  A child
@@ -678,12 +679,12 @@ cam_process_send_signal (CamProcess  *self,
   g_mutex_lock (&self->lock);
   if (self->pidfd >= 0)
     {
-      r = pidfd_send_signal (self->pidfd, signum, NULL, 0);
-      errsv = errno;
+      r = cam_pidfd_send_signal (self->pidfd, self->pid, signum);
+      errsv = -r;
     }
   else
     {
-      r = -1;
+      r = -ESRCH;
       errsv = ESRCH;
     }
   g_mutex_unlock (&self->lock);
@@ -721,7 +722,7 @@ cam_process_kill (CamProcess *self)
 
   g_mutex_lock (&self->lock);
   if (self->pidfd >= 0)
-    pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+    cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL);
   g_mutex_unlock (&self->lock);
 }
 

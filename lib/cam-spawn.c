@@ -22,7 +22,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -417,7 +416,7 @@ cam_spawn (CamSpawnArgs *args,
 
       /* A failed child exits at once; one we cannot hear from is killed. */
       if (r < 0)
-        pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
+        cam_pidfd_send_signal (pidfd, pid, SIGKILL);
       cam_pidfd_reap (pidfd, TRUE, &status, &code);
       cam_clear_fd (&pidfd);
       if (r > 0)
