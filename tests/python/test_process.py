@@ -1,0 +1,307 @@
+#!/usr/bin/python3
+# test_process.py: CamProcess from Python, through GObject Introspection
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# Run by `meson test` (suite python) with GI_TYPELIB_PATH and
+# LD_LIBRARY_PATH on build/lib and CAM_TEST_HELPER naming cam-test-helper;
+# see tests/python/meson.build.  Every wait in a main loop fails the test
+# after TIMEOUT_MS instead of hanging.
+
+import os
+import random
+import signal
+import unittest
+
+import gi
+
+gi.require_version("Cam", "1")
+gi.require_version("Gio", "2.0")
+from gi.repository import Cam, Gio, GLib  # noqa: E402
+
+HELPER = os.environ["CAM_TEST_HELPER"]
+TIMEOUT_MS = 10000
+IO_ERROR = "g-io-error-quark"
+PROCESS_ERROR = "cam-process-error-quark"
+
+
+class ProcessTestCase(unittest.TestCase):
+    def setUp(self):
+        self.loop = GLib.MainLoop()
+        self.processes = []
+
+    def tearDown(self):
+        # Leave no child behind, even when a test fails half-way.
+        for process in self.processes:
+            if process.props.running:
+                process.kill()
+                process.wait(None)
+
+    def track(self, process):
+        self.processes.append(process)
+        return process
+
+    def run_loop(self):
+        """Runs the loop until a callback quits it, or fails after TIMEOUT_MS."""
+        timed_out = []
+
+        def on_timeout():
+            timed_out.append(True)
+            self.loop.quit()
+            return GLib.SOURCE_REMOVE
+
+        source_id = GLib.timeout_add(TIMEOUT_MS, on_timeout)
+        self.loop.run()
+        if not timed_out:
+            GLib.source_remove(source_id)
+        self.assertFalse(timed_out, "main loop timed out")
+
+    def start_sleeper(self, mode="sleep"):
+        """Starts the helper in mode sleep or ignore-term and returns once it
+        is ready, passing the write end of a pipe in the fd list."""
+        read_fd, write_fd = os.pipe()
+        process = self.track(Cam.Process())
+        try:
+            process.start(HELPER, [HELPER, mode, str(write_fd)], [write_fd])
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as ready:
+            self.assertEqual(ready.readline(), b"ready\n")
+        return process
+
+    def assertIOError(self, error, code):
+        self.assertEqual(error.domain, IO_ERROR)
+        self.assertEqual(error.code, int(code))
+
+
+class TestFinished(ProcessTestCase):
+    def test_finished_in_main_loop(self):
+        process = self.track(Cam.Process.new([HELPER, "exit", "3"],
+                                             Cam.ProcessStdioFlags.NONE))
+        self.assertTrue(process.props.running)
+        self.assertGreater(process.props.pid, 0)
+        emissions = []
+
+        def on_finished(process, status, code):
+            emissions.append((status, code, process.props.running))
+            self.loop.quit()
+
+        process.connect("finished", on_finished)
+        self.run_loop()
+        self.assertEqual(emissions,
+                         [(Cam.ProcessExitStatus.NORMAL_EXIT, 3, False)])
+        self.assertEqual(process.props.exit_status,
+                         Cam.ProcessExitStatus.NORMAL_EXIT)
+        self.assertEqual(process.props.exit_code, 3)
+
+    def test_kill(self):
+        process = self.start_sleeper()
+        emissions = []
+
+        def on_finished(process, status, code):
+            emissions.append((status, code))
+            self.loop.quit()
+
+        process.connect("finished", on_finished)
+        process.kill()
+        self.run_loop()
+        self.assertEqual(emissions,
+                         [(Cam.ProcessExitStatus.SIGNAL_EXIT, signal.SIGKILL)])
+
+
+class TestWait(ProcessTestCase):
+    def test_wait_async(self):
+        process = self.track(Cam.Process.new([HELPER, "exit", "7"],
+                                             Cam.ProcessStdioFlags.NONE))
+        events = []
+        process.connect("finished", lambda *args: events.append("finished"))
+
+        def on_waited(process, result):
+            events.append(("waited", process.wait_finish(result)))
+            self.loop.quit()
+
+        process.wait_async(None, on_waited)
+        self.run_loop()
+        self.assertEqual(events, ["finished", ("waited", True)])
+        self.assertEqual(process.props.exit_code, 7)
+
+    def test_wait_async_cancel_leaves_child_running(self):
+        process = self.start_sleeper()
+        cancellable = Gio.Cancellable()
+        errors = []
+
+        def on_waited(process, result):
+            with self.assertRaises(GLib.Error) as caught:
+                process.wait_finish(result)
+            errors.append(caught.exception)
+            self.loop.quit()
+
+        process.wait_async(cancellable, on_waited)
+        cancellable.cancel()
+        self.run_loop()
+        self.assertIOError(errors[0], Gio.IOErrorEnum.CANCELLED)
+        self.assertTrue(process.props.running)
+
+        process.send_signal(signal.SIGTERM)
+        self.assertTrue(process.wait(None))
+        self.assertEqual(process.props.exit_status,
+                         Cam.ProcessExitStatus.SIGNAL_EXIT)
+        self.assertEqual(process.props.exit_code, signal.SIGTERM)
+
+    def test_wait_check_error(self):
+        process = self.track(Cam.Process.new([HELPER, "exit", "3"],
+                                             Cam.ProcessStdioFlags.NONE))
+        errors = []
+
+        def on_checked(process, result):
+            try:
+                process.wait_check_finish(result)
+            except GLib.Error as error:
+                errors.append(error)
+            self.loop.quit()
+
+        process.wait_check_async(None, on_checked)
+        self.run_loop()
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0].domain, PROCESS_ERROR)
+        self.assertEqual(errors[0].code, int(Cam.ProcessError.EXITED))
+        self.assertTrue(errors[0].matches(Cam.ProcessError.quark(),
+                                          Cam.ProcessError.EXITED))
+        self.assertEqual(errors[0].message,
+                         "The child process exited with code 3")
+
+    def test_wait_check_signal(self):
+        process = self.start_sleeper()
+        process.kill()
+        with self.assertRaises(GLib.Error) as caught:
+            process.wait_check(None)
+        self.assertEqual(caught.exception.domain, PROCESS_ERROR)
+        self.assertEqual(caught.exception.code, int(Cam.ProcessError.SIGNALED))
+        self.assertIn("signal 9", caught.exception.message)
+
+    def test_terminate_escalates_to_sigkill(self):
+        process = self.start_sleeper("ignore-term")
+        results = []
+
+        def on_terminated(process, result):
+            results.append(process.terminate_finish(result))
+            self.loop.quit()
+
+        process.terminate_async(200, None, on_terminated)
+        self.run_loop()
+        self.assertEqual(results, [True])
+        self.assertEqual(process.props.exit_status,
+                         Cam.ProcessExitStatus.SIGNAL_EXIT)
+        self.assertEqual(process.props.exit_code, signal.SIGKILL)
+
+
+class TestPipes(ProcessTestCase):
+    def test_communicate(self):
+        data = random.Random(4).randbytes(4 * 1024 * 1024)
+        process = self.track(Cam.Process.new(
+            [HELPER, "cat"],
+            Cam.ProcessStdioFlags.STDIN_PIPE | Cam.ProcessStdioFlags.STDOUT_PIPE))
+        results = []
+
+        def on_communicated(process, result):
+            results.append(process.communicate_finish(result))
+            self.loop.quit()
+
+        process.communicate_async(GLib.Bytes.new(data), None, on_communicated)
+        self.run_loop()
+        ok, out, err = results[0]
+        self.assertTrue(ok)
+        self.assertIsNone(err)
+        self.assertEqual(out.get_size(), len(data))
+        self.assertEqual(out.get_data(), data)
+        self.assertEqual(process.props.exit_code, 0)
+
+    def test_streams(self):
+        process = self.track(Cam.Process())
+        process.props.stdio_flags = (Cam.ProcessStdioFlags.STDOUT_PIPE |
+                                     Cam.ProcessStdioFlags.STDERR_MERGE)
+        self.assertIsNone(process.get_stdout_pipe())
+        process.start(HELPER, [HELPER, "print-args", "2"], [])
+        stdout = process.get_stdout_pipe()
+        self.assertIsInstance(stdout, Gio.InputStream)
+        self.assertIsNone(process.get_stdin_pipe())
+        self.assertIsNone(process.get_stderr_pipe())
+
+        # print-args writes to fd 2, which the merge sends to the pipe.
+        received = b""
+        while True:
+            chunk = stdout.read_bytes(65536, None).get_data()
+            if not chunk:
+                break
+            received += chunk
+        self.assertEqual(received, f"{HELPER}\nprint-args\n2\n".encode())
+        self.assertTrue(process.wait_check(None))
+
+
+class TestConstruction(ProcessTestCase):
+    def test_initable(self):
+        process = self.track(Cam.Process(argv=[HELPER, "exit", "4"]))
+        self.assertFalse(process.props.running)
+        self.assertTrue(process.init(None))
+        self.assertTrue(process.props.running)
+        self.assertTrue(process.wait(None))
+        self.assertEqual(process.props.exit_code, 4)
+        # init() runs once.
+        self.assertTrue(process.init(None))
+        self.assertFalse(process.props.running)
+
+    def test_idle(self):
+        process = Cam.Process()
+        self.assertFalse(process.props.running)
+        self.assertEqual(process.props.pid, 0)
+        self.assertEqual(process.props.exit_status,
+                         Cam.ProcessExitStatus.NOT_EXITED)
+        self.assertEqual(process.props.stdio_flags, Cam.ProcessStdioFlags.NONE)
+
+
+class TestErrors(ProcessTestCase):
+    def test_missing_program(self):
+        with self.assertRaises(GLib.Error) as caught:
+            Cam.Process.new(["/nonexistent/program"], Cam.ProcessStdioFlags.NONE)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+        self.assertIn("“/nonexistent/program”", caught.exception.message)
+
+    def test_missing_directory(self):
+        process = Cam.Process()
+        process.set_cwd("/nonexistent/directory")
+        with self.assertRaises(GLib.Error) as caught:
+            process.start(HELPER, [HELPER, "exit", "0"], [])
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+        self.assertIn("“/nonexistent/directory”", caught.exception.message)
+        self.assertFalse(process.props.running)
+
+    def test_bad_fd(self):
+        closed_fd = 999
+        with self.assertRaises(OSError):
+            os.fstat(closed_fd)
+        process = Cam.Process()
+        with self.assertRaises(GLib.Error) as caught:
+            process.start(HELPER, [HELPER, "exit", "0"], [closed_fd])
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.INVALID_ARGUMENT)
+
+    def test_signal_without_child(self):
+        process = Cam.Process()
+        with self.assertRaises(GLib.Error) as caught:
+            process.send_signal(signal.SIGTERM)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_CONNECTED)
+
+    def test_invalid_signal(self):
+        process = self.start_sleeper()
+        with self.assertRaises(GLib.Error) as caught:
+            process.send_signal(1000)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.INVALID_ARGUMENT)
+
+    def test_start_while_running(self):
+        process = self.start_sleeper()
+        with self.assertRaises(GLib.Error) as caught:
+            process.start(HELPER, [HELPER, "exit", "0"], [])
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.PENDING)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
