@@ -29,27 +29,10 @@
 #include "camprocess/camprocess.h"
 #include "cam-pidfd-source.h"
 #include "cam-pidfd-util.h"
+#include "cam-process-object.h"
 #include "cam-spawn.h"
 
 extern char **environ;
-
-struct _CamProcess
-{
-  GObject               parent_instance;
-
-  /* Configuration, read by start(). */
-  char                **envp;     /* nullable: inherit environ */
-  char                 *cwd;      /* nullable */
-
-  GMutex                lock;
-  int                   pid;      /* 0 unless running */
-  int                   pidfd;    /* -1 unless running; owned */
-  CamProcessExitStatus  exit_status;
-  int                   exit_code;
-
-  GSource              *watch;    /* owned; attached to @context */
-  GMainContext         *context;  /* owned; thread-default at start */
-};
 
 enum {
   PROP_0,
