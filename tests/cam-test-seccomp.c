@@ -1,0 +1,151 @@
+/* cam-test-seccomp.c: seccomp filters that make one system call fail
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The tests use these to take the library down its fallback paths (clone3 or
+ * close_range answering ENOSYS, PIDFD_GET_INFO answering ENOTTY) on a kernel
+ * that has all of them.  A filter applies to every thread of the calling
+ * process (SECCOMP_FILTER_FLAG_TSYNC) and to all its future children, and it
+ * cannot be removed: install it only in a g_test_trap_subprocess() child.
+ */
+
+#include "cam-test-seccomp.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <endian.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) && defined(__LP64__)
+# define CAM_TEST_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__i386__)
+# define CAM_TEST_AUDIT_ARCH AUDIT_ARCH_I386
+#elif defined(__aarch64__)
+# define CAM_TEST_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#elif defined(__riscv) && __riscv_xlen == 64
+# define CAM_TEST_AUDIT_ARCH AUDIT_ARCH_RISCV64
+#elif defined(__powerpc64__) && __BYTE_ORDER == __LITTLE_ENDIAN
+# define CAM_TEST_AUDIT_ARCH AUDIT_ARCH_PPC64LE
+#elif defined(__s390x__)
+# define CAM_TEST_AUDIT_ARCH AUDIT_ARCH_S390X
+#endif
+
+/* seccomp_data.args[] are 64-bit; BPF loads 32-bit words. */
+#if __BYTE_ORDER == __LITTLE_ENDIAN
+# define ARG_LOW_WORD(n) (offsetof (struct seccomp_data, args[n]))
+#else
+# define ARG_LOW_WORD(n) (offsetof (struct seccomp_data, args[n]) + sizeof (guint32))
+#endif
+
+/**
+ * cam_test_seccomp_supported:
+ *
+ * Returns: whether this file knows the audit architecture of the build, which
+ *   the filters check before they look at a system call number
+ */
+gboolean
+cam_test_seccomp_supported (void)
+{
+#ifdef CAM_TEST_AUDIT_ARCH
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
+static int
+install_filter (struct sock_filter *filter,
+                unsigned short      len)
+{
+  struct sock_fprog prog = { .len = len, .filter = filter };
+  long r;
+
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return -1;
+
+  r = syscall (__NR_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+  if (r > 0)
+    {
+      /* TSYNC names the thread that could not be synchronised. */
+      errno = EBUSY;
+      return -1;
+    }
+
+  return (int) r;
+}
+
+#ifdef CAM_TEST_AUDIT_ARCH
+/* Allows the system call unless it is the native @sysno; otherwise goes on
+ * with the next instruction. */
+# define CHECK_ARCH_AND_NR(sysno) \
+  BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)), \
+  BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, CAM_TEST_AUDIT_ARCH, 1, 0), \
+  BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW), \
+  BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)), \
+  BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (sysno), 1, 0), \
+  BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+#endif
+
+/**
+ * cam_test_seccomp_fail_syscall:
+ * @syscall_nr: a native system call number (`__NR_…`)
+ * @errnum: the errno the system call returns from now on
+ *
+ * Makes every later @syscall_nr call in this process and its children fail
+ * with @errnum, without reaching the kernel.
+ *
+ * Returns: 0, or -1 with errno set
+ */
+int
+cam_test_seccomp_fail_syscall (long syscall_nr,
+                               int  errnum)
+{
+#ifdef CAM_TEST_AUDIT_ARCH
+  struct sock_filter filter[] = {
+    CHECK_ARCH_AND_NR (syscall_nr),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errnum & SECCOMP_RET_DATA)),
+  };
+
+  return install_filter (filter, G_N_ELEMENTS (filter));
+#else
+  errno = ENOTSUP;
+  return -1;
+#endif
+}
+
+/**
+ * cam_test_seccomp_fail_ioctl:
+ * @request_type_nr: the low 16 bits of an ioctl request: `_IOC_TYPE << 8 |
+ *   _IOC_NR`, such as %CAM_TEST_PIDFD_GET_INFO_TYPE_NR
+ * @errnum: the errno those ioctls return from now on
+ *
+ * Makes every later ioctl() whose request has these low 16 bits fail with
+ * @errnum, whatever its direction and size bits; other ioctls still work.
+ *
+ * Returns: 0, or -1 with errno set
+ */
+int
+cam_test_seccomp_fail_ioctl (guint16 request_type_nr,
+                             int     errnum)
+{
+#ifdef CAM_TEST_AUDIT_ARCH
+  struct sock_filter filter[] = {
+    CHECK_ARCH_AND_NR (__NR_ioctl),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, ARG_LOW_WORD (1)),
+    BPF_STMT (BPF_ALU | BPF_AND | BPF_K, 0xFFFF),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, request_type_nr, 1, 0),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errnum & SECCOMP_RET_DATA)),
+  };
+
+  return install_filter (filter, G_N_ELEMENTS (filter));
+#else
+  errno = ENOTSUP;
+  return -1;
+#endif
+}
