@@ -29,6 +29,12 @@ struct _CamProcess
 
   GSource              *watch;    /* owned; attached to @context */
   GMainContext         *context;  /* owned; thread-default at start */
+
+  /* Child setup (cam-process-sandbox.c), read by start(). */
+  GArray               *taken_fds; /* CamSpawnFd; sources owned, closed
+                                    * when start() returns or at dispose */
 };
+
+void cam_process_close_taken_fds (CamProcess *self);
 
 G_END_DECLS

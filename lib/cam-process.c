@@ -16,11 +16,16 @@
  * The watch holds no reference: disposing a running CamProcess kills the
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
+ *
+ * Child setup (taken fds) is configuration read by start(), which hands it
+ * to cam_spawn() in CamSpawnArgs.  Taken fds are owned here until a start()
+ * consumes them.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/pidfd.h>
 #include <unistd.h>
 
@@ -76,6 +81,8 @@ cam_process_dispose (GObject *object)
 {
   CamProcess *self = CAM_PROCESS (object);
 
+  cam_process_close_taken_fds (self);
+
   if (self->pidfd >= 0)
     {
       CamProcessExitStatus status;
@@ -96,6 +103,7 @@ cam_process_finalize (GObject *object)
 
   g_strfreev (self->envp);
   g_free (self->cwd);
+  g_array_unref (self->taken_fds);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cam_process_parent_class)->finalize (object);
@@ -229,6 +237,7 @@ cam_process_init (CamProcess *self)
   self->pidfd = -1;
   self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
   self->exit_code = -1;
+  self->taken_fds = g_array_new (FALSE, FALSE, sizeof (CamSpawnFd));
 }
 
 /**
@@ -326,8 +335,10 @@ cam_process_child_exited (CamProcessExitStatus status,
  * @error: return location for a #GError
  *
  * Starts the child.  It gets standard input, output and error and the fds
- * in @fds from the caller; every other fd is closed in it.  Signal
- * handlers are reset to their defaults and the signal mask is empty.
+ * in @fds from the caller, and the fds given to
+ * [method@Cam.Process.take_fd] at their targets; every other fd is closed
+ * in it.  Signal handlers are reset to their defaults and the signal mask
+ * is empty.  start() closes the taken fds in the caller when it returns.
  *
  * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
  * CLONE_PIDFD` on a stack of its own, as posix_spawn() does, so spawning
@@ -339,9 +350,9 @@ cam_process_child_exited (CamProcessExitStatus status,
  *
  * start() returns once the child has executed @path.  When anything fails
  * before that (a missing program, a bad fd, a directory that does not
- * exist), it returns a #GError in the %G_IO_ERROR domain naming the failed
- * step, and no child is left.  Calling it while a child runs fails with
- * %G_IO_ERROR_PENDING.
+ * exist, a setup step the kernel refuses), it returns a #GError in the
+ * %G_IO_ERROR domain naming the failed step, and no child is left.  Calling
+ * it while a child runs fails with %G_IO_ERROR_PENDING.
  *
  * Returns: %TRUE if the child runs @path
  *
@@ -358,6 +369,8 @@ cam_process_start (CamProcess         *self,
   const char *default_argv[] = { path, NULL };
   g_autofree CamSpawnFd *fd_map = NULL;
   CamSpawnArgs args = { 0 };
+  gsize n_map;
+  gboolean ok;
   int pidfd, pid;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
@@ -370,12 +383,17 @@ cam_process_start (CamProcess         *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
                    _("Cannot start “%s”: the process is already running"),
                    path);
+      cam_process_close_taken_fds (self);
       return FALSE;
     }
 
-  fd_map = g_new (CamSpawnFd, MAX (n_fds, 1));
+  n_map = n_fds + self->taken_fds->len;
+  fd_map = g_new (CamSpawnFd, MAX (n_map, 1));
   for (gsize i = 0; i < n_fds; i++)
     fd_map[i] = (CamSpawnFd) { fds[i], fds[i] };
+  if (self->taken_fds->len > 0)
+    memcpy (fd_map + n_fds, self->taken_fds->data,
+            self->taken_fds->len * sizeof (CamSpawnFd));
 
   args.path = path;
   args.argv = argv != NULL ? argv : default_argv;
@@ -383,9 +401,11 @@ cam_process_start (CamProcess         *self,
                                  : (const char * const *) environ;
   args.cwd = self->cwd;
   args.fds = fd_map;
-  args.n_fds = n_fds;
+  args.n_fds = n_map;
 
-  if (!cam_spawn (&args, &pidfd, &pid, error))
+  ok = cam_spawn (&args, &pidfd, &pid, error);
+  cam_process_close_taken_fds (self);
+  if (!ok)
     return FALSE;
 
   g_mutex_lock (&self->lock);

@@ -23,6 +23,11 @@
  *                           space-separated, then "\n"
  *   cat [IN_FD [OUT_FD]]    copy IN_FD (default: stdin) to OUT_FD until EOF
  *
+ * Modes of the sandbox tests, which observe the child's setup from inside:
+ *
+ *   write-fds FD TEXT [FD TEXT…]
+ *                           write each TEXT to its FD, without "\n"
+ *
  * Exit status: 0 on success, 1 when a system call fails, 2 on a usage error
  * (this includes running with no mode at all, which the tests rely on).
  *
@@ -299,6 +304,18 @@ mode_cat (int    argc,
   return 0;
 }
 
+static int
+mode_write_fds (int    argc,
+                char **argv)
+{
+  if (argc < 4 || argc % 2 != 0)
+    usage ("write-fds takes pairs of an fd and a text");
+
+  for (int i = 2; i < argc; i += 2)
+    write_all (parse_fd (argv[i], -1), argv[i + 1], strlen (argv[i + 1]));
+  return 0;
+}
+
 static const struct
 {
   const char *name;
@@ -314,6 +331,7 @@ static const struct
   { "print-cwd", mode_print_cwd },
   { "print-sigmask", mode_print_sigmask },
   { "cat", mode_cat },
+  { "write-fds", mode_write_fds },
 };
 
 int

@@ -51,6 +51,12 @@ CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_cwd         (CamProcess         *self,
                                                    const char         *cwd);
 
+/* Child setup, read by start(). */
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_take_fd         (CamProcess         *self,
+                                                   int                 source_fd,
+                                                   int                 target_fd);
+
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
                                                    const char         *path,

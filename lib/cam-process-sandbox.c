@@ -1,0 +1,68 @@
+/* cam-process-sandbox.c: how CamProcess sets up its child
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The configuration of what the child does between clone and exec: the
+ * fds it is given.  start() in cam-process.c copies it into CamSpawnArgs,
+ * and cam-spawn-child.c applies it.
+ */
+#include "config.h"
+
+#include <fcntl.h>
+
+#include "camprocess/camprocess.h"
+#include "cam-pidfd-util.h"
+#include "cam-process-object.h"
+#include "cam-spawn.h"
+
+/* Closes the taken fds that no start() consumed. */
+void
+cam_process_close_taken_fds (CamProcess *self)
+{
+  for (guint i = 0; i < self->taken_fds->len; i++)
+    {
+      CamSpawnFd *fd = &g_array_index (self->taken_fds, CamSpawnFd, i);
+
+      cam_clear_fd (&fd->source);
+    }
+  g_array_set_size (self->taken_fds, 0);
+}
+
+/**
+ * cam_process_take_fd:
+ * @self: a #CamProcess
+ * @source_fd: an fd of the caller, which @self takes ownership of
+ * @target_fd: the fd number the child gets it at
+ *
+ * Gives @source_fd to the next child as @target_fd, like
+ * g_subprocess_launcher_take_fd(): a socket at fd 3 in the child, say,
+ * whatever its number in the caller.  A target may be the source of
+ * another pair, or an fd of the list given to [method@Cam.Process.start];
+ * standard input, output and error may be replaced this way (targets 0,
+ * 1, 2).
+ *
+ * @self owns @source_fd from this call on and sets `FD_CLOEXEC` on it, so
+ * that no other spawn leaks it.  The next call to start() consumes the
+ * taken fds: it closes them in the caller when it returns, whether it
+ * succeeded or failed, so each serves one child.  Fds not consumed are
+ * closed when @self is disposed.
+ *
+ * A @target_fd or @source_fd below 0, or a target given twice (here or in
+ * the list of start()), makes start() fail with
+ * %G_IO_ERROR_INVALID_ARGUMENT before any child is created.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_take_fd (CamProcess *self,
+                     int         source_fd,
+                     int         target_fd)
+{
+  CamSpawnFd fd = { source_fd, target_fd };
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+
+  if (source_fd >= 0)
+    fcntl (source_fd, F_SETFD, FD_CLOEXEC);
+  g_array_append_val (self->taken_fds, fd);
+}
