@@ -31,6 +31,7 @@ struct _CamProcess
   GMainContext         *context;  /* owned; thread-default at start */
 
   /* Child setup (cam-process-sandbox.c), read by start(). */
+  CamProcessFlags       flags;
   GArray               *taken_fds; /* CamSpawnFd; sources owned, closed
                                     * when start() returns or at dispose */
 };

@@ -13,6 +13,8 @@
 #include <sys/types.h>
 #include <glib.h>
 
+#include "camprocess/cam-process.h"
+
 G_BEGIN_DECLS
 
 /* The steps the child runs, in order; a failure reports the step. */
@@ -22,6 +24,10 @@ typedef enum {
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
+  CAM_SPAWN_STEP_PDEATHSIG,
+  CAM_SPAWN_STEP_PARENT_GONE,
+  CAM_SPAWN_STEP_SETSID,
+  CAM_SPAWN_STEP_NO_NEW_PRIVS,
   CAM_SPAWN_STEP_EXEC,
 } CamSpawnStep;
 
@@ -47,6 +53,10 @@ typedef struct {
   const CamSpawnFd   *fds;
   gsize               n_fds;
 
+  /* Child setup, filled by cam-process.c; borrowed for the duration of
+   * cam_spawn().  See cam_process_set_flags() for the meaning. */
+  CamProcessFlags       flags;
+
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:
                                      * 0, 1, 2, the targets, report_fd */
@@ -62,6 +72,9 @@ typedef struct {
   sigset_t            child_mask;   /* the mask the program starts with */
   int                 report_fd;    /* write end of an O_CLOEXEC pipe,
                                      * above base_fd */
+
+  /* Child setup, prepared by cam_spawn() from the fields above. */
+  pid_t               parent_pid;   /* getpid () before the clone */
 } CamSpawnArgs;
 
 int cam_spawn_child (void *data);

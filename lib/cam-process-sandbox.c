@@ -2,9 +2,10 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The configuration of what the child does between clone and exec: the
- * fds it is given.  start() in cam-process.c copies it into CamSpawnArgs,
- * and cam-spawn-child.c applies it.
+ * The configuration of what the child does between clone and exec: flags
+ * (no_new_privs, die-with-parent, session, fds) and taken fds.  start() in
+ * cam-process.c copies it into CamSpawnArgs, and cam-spawn-child.c applies
+ * it.
  */
 #include "config.h"
 
@@ -26,6 +27,62 @@ cam_process_close_taken_fds (CamProcess *self)
       cam_clear_fd (&fd->source);
     }
   g_array_set_size (self->taken_fds, 0);
+}
+
+/**
+ * cam_process_set_flags:
+ * @self: a #CamProcess
+ * @flags: how to set up the children started from now on
+ *
+ * Sets [property@Cam.Process:flags].  Each flag is applied in the child,
+ * between the clone and the exec; a step that fails makes
+ * [method@Cam.Process.start] return a #GError naming it, and no child is
+ * left.
+ *
+ * - %CAM_PROCESS_FLAGS_NO_NEW_PRIVS: `PR_SET_NO_NEW_PRIVS`, set last
+ *   before exec: set-user-ID bits and file capabilities grant nothing.
+ * - %CAM_PROCESS_FLAGS_DIE_WITH_PARENT: `PR_SET_PDEATHSIG` with `SIGKILL`.
+ *   The kernel sends it when the *thread* that called
+ *   [method@Cam.Process.start] exits, not the process: start such a child
+ *   from a thread that lives as long as it should.  Right after setting
+ *   it, the child checks that its parent is still there (by its parent
+ *   pid), so a parent dying during the spawn cannot leave it running.
+ * - %CAM_PROCESS_FLAGS_NEW_SESSION: setsid(): a new session and process
+ *   group, without controlling terminal.
+ * - %CAM_PROCESS_FLAGS_INHERIT_FDS: fds of the caller without
+ *   `FD_CLOEXEC` stay open in the child; the fds given to it are placed
+ *   all the same.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_flags (CamProcess      *self,
+                       CamProcessFlags  flags)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+
+  if (self->flags == flags)
+    return;
+  self->flags = flags;
+  g_object_notify (G_OBJECT (self), "flags");
+}
+
+/**
+ * cam_process_get_flags:
+ * @self: a #CamProcess
+ *
+ * Gets [property@Cam.Process:flags].
+ *
+ * Returns: the flags of the children started from now on
+ *
+ * Since: 1.0
+ */
+CamProcessFlags
+cam_process_get_flags (CamProcess *self)
+{
+  g_return_val_if_fail (CAM_IS_PROCESS (self), CAM_PROCESS_FLAGS_NONE);
+
+  return self->flags;
 }
 
 /**

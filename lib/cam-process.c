@@ -17,9 +17,9 @@
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
  *
- * Child setup (taken fds) is configuration read by start(), which hands it
- * to cam_spawn() in CamSpawnArgs.  Taken fds are owned here until a start()
- * consumes them.
+ * Child setup (flags, taken fds) is configuration read by start(), which
+ * hands it to cam_spawn() in CamSpawnArgs.  Taken fds are owned here until
+ * a start() consumes them.
  */
 #include "config.h"
 
@@ -45,6 +45,7 @@ enum {
   PROP_RUNNING,
   PROP_EXIT_STATUS,
   PROP_EXIT_CODE,
+  PROP_FLAGS,
   N_PROPS
 };
 
@@ -131,6 +132,27 @@ cam_process_get_property (GObject    *object,
     case PROP_EXIT_CODE:
       g_value_set_int (value, cam_process_get_exit_code (self));
       break;
+    case PROP_FLAGS:
+      g_value_set_flags (value, cam_process_get_flags (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cam_process_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  CamProcess *self = CAM_PROCESS (object);
+
+  switch (prop_id)
+    {
+    case PROP_FLAGS:
+      cam_process_set_flags (self, g_value_get_flags (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -144,6 +166,9 @@ cam_process_class_init (CamProcessClass *klass)
   object_class->dispose = cam_process_dispose;
   object_class->finalize = cam_process_finalize;
   object_class->get_property = cam_process_get_property;
+  object_class->set_property = cam_process_set_property;
+
+  cam_process_flags_get_type ();
 
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -203,6 +228,20 @@ cam_process_class_init (CamProcessClass *klass)
     g_param_spec_int ("exit-code", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                       G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:flags:
+   *
+   * How the children started from now on are set up between clone and
+   * exec.  See [method@Cam.Process.set_flags].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FLAGS] =
+    g_param_spec_flags ("flags", NULL, NULL,
+                        CAM_TYPE_PROCESS_FLAGS, CAM_PROCESS_FLAGS_NONE,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -337,8 +376,10 @@ cam_process_child_exited (CamProcessExitStatus status,
  * Starts the child.  It gets standard input, output and error and the fds
  * in @fds from the caller, and the fds given to
  * [method@Cam.Process.take_fd] at their targets; every other fd is closed
- * in it.  Signal handlers are reset to their defaults and the signal mask
- * is empty.  start() closes the taken fds in the caller when it returns.
+ * in it unless %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  Signal handlers are
+ * reset to their defaults and the signal mask is empty.  It is then set up
+ * as [method@Cam.Process.set_flags] asked.  start() closes the taken fds in
+ * the caller when it returns.
  *
  * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
  * CLONE_PIDFD` on a stack of its own, as posix_spawn() does, so spawning
@@ -402,6 +443,7 @@ cam_process_start (CamProcess         *self,
   args.cwd = self->cwd;
   args.fds = fd_map;
   args.n_fds = n_map;
+  args.flags = self->flags;
 
   ok = cam_spawn (&args, &pidfd, &pid, error);
   cam_process_close_taken_fds (self);

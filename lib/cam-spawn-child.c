@@ -14,12 +14,21 @@
  * {step, errno} to the report pipe and exits with 127; the parent reads
  * the pipe, reaps the child and turns the report into a GError.  A
  * successful execve() closes the O_CLOEXEC pipe: the parent reads EOF.
+ *
+ * The order matters:
+ *  1. signals: handlers reset and mask restored, before anything can fail;
+ *  2. chdir;
+ *  3. fds;
+ *  4. PR_SET_PDEATHSIG, then the check that the parent did not die before
+ *     it was set (the signal is only sent for a death that comes after);
+ *  5. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "cam-process-private.h"
@@ -131,6 +140,14 @@ close_other_fds (const CamSpawnArgs *args)
   return close_range ((unsigned int) next, ~0U, /* flags= */ 0);
 }
 
+/* Whether the process that started us is gone: once it dies we are
+ * reparented, and our parent pid changes. */
+static gboolean
+parent_gone (const CamSpawnArgs *args)
+{
+  return getppid () != args->parent_pid;
+}
+
 /**
  * cam_spawn_child:
  * @data: the CamSpawnArgs prepared by cam_spawn()
@@ -156,8 +173,27 @@ cam_spawn_child (void *data)
   if (dup_fds (args) < 0)
     child_fail (args, CAM_SPAWN_STEP_DUP_FDS);
 
-  if (close_other_fds (args) < 0)
+  if (!(args->flags & CAM_PROCESS_FLAGS_INHERIT_FDS) &&
+      close_other_fds (args) < 0)
     child_fail (args, CAM_SPAWN_STEP_CLOSE_FDS);
+
+  if (args->flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
+    {
+      if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        child_fail (args, CAM_SPAWN_STEP_PDEATHSIG);
+      if (parent_gone (args))
+        {
+          errno = ESRCH;
+          child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
+        }
+    }
+
+  if ((args->flags & CAM_PROCESS_FLAGS_NEW_SESSION) && setsid () < 0)
+    child_fail (args, CAM_SPAWN_STEP_SETSID);
+
+  if ((args->flags & CAM_PROCESS_FLAGS_NO_NEW_PRIVS) &&
+      prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    child_fail (args, CAM_SPAWN_STEP_NO_NEW_PRIVS);
 
   execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
   child_fail (args, CAM_SPAWN_STEP_EXEC);

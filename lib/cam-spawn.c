@@ -292,6 +292,26 @@ set_child_error (GError             **error,
                    _("Failed to close file descriptors in the child process: %s"),
                    msg);
       break;
+    case CAM_SPAWN_STEP_PDEATHSIG:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set the parent death signal of the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_PARENT_GONE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("The parent of the child process exited during its setup: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_SETSID:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to start a new session for the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_NO_NEW_PRIVS:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set no_new_privs for the child process: %s"),
+                   msg);
+      break;
     case CAM_SPAWN_STEP_EXEC:
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to execute child process “%s”: %s"), args->path,
@@ -338,7 +358,8 @@ clear_fd_tables (CamSpawnArgs *args)
 
 /**
  * cam_spawn:
- * @args: the request, with path, argv, envp, cwd and the fd map set
+ * @args: the request, with path, argv, envp, cwd, the fd map and the child
+ *   setup (flags) set
  * @ret_pidfd: (out): the child's pidfd, O_CLOEXEC, owned by the caller
  * @ret_pid: (out): the child's pid
  * @error: return location for a #GError
@@ -374,6 +395,8 @@ cam_spawn (CamSpawnArgs *args,
                    g_strerror (-r));
       return FALSE;
     }
+
+  args->parent_pid = getpid ();
 
   r = prepare_fd_tables (args);
   if (r < 0)

@@ -25,6 +25,11 @@
  *
  * Modes of the sandbox tests, which observe the child's setup from inside:
  *
+ *   print-status OUT_FD NAME…
+ *                           write "NAME VALUE" for each field of
+ *                           /proc/self/status, spaces squeezed ("Uid 0 0 0 0",
+ *                           "Groups", "NoNewPrivs 1")
+ *   print-session OUT_FD    write "PID SID PGID"
  *   write-fds FD TEXT [FD TEXT…]
  *                           write each TEXT to its FD, without "\n"
  *
@@ -37,8 +42,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -304,6 +311,121 @@ mode_cat (int    argc,
   return 0;
 }
 
+/* Parses a required OUT_FD argument. */
+static int
+out_fd_arg (int    argc,
+            char **argv)
+{
+  if (argc < 3)
+    usage ("missing output fd");
+  return parse_fd (argv[2], -1);
+}
+
+static void
+write_format (int         fd,
+              const char *format,
+              ...) __attribute__((format (printf, 2, 3)));
+
+static void
+write_format (int         fd,
+              const char *format,
+              ...)
+{
+  char buf[512];
+  va_list args;
+  int n;
+
+  va_start (args, format);
+  n = vsnprintf (buf, sizeof buf, format, args);
+  va_end (args);
+  if (n < 0 || (size_t) n >= sizeof buf)
+    usage ("line too long");
+  write_all (fd, buf, (size_t) n);
+}
+
+/* Reads a whole small file into @buf, NUL-terminated. */
+static void
+read_file (const char *path,
+           char       *buf,
+           size_t      size)
+{
+  size_t len = 0;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    die (path);
+  for (;;)
+    {
+      ssize_t n = read (fd, buf + len, size - 1 - len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        die (path);
+      if (n == 0)
+        break;
+      len += (size_t) n;
+      if (len == size - 1)
+        usage ("file too long");
+    }
+  close (fd);
+  buf[len] = '\0';
+}
+
+static int
+mode_print_status (int    argc,
+                   char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+  char status[16384];
+
+  read_file ("/proc/self/status", status, sizeof status);
+
+  for (int i = 3; i < argc; i++)
+    {
+      size_t name_len = strlen (argv[i]);
+      const char *line = status;
+
+      while (line != NULL && !(strncmp (line, argv[i], name_len) == 0 &&
+                               line[name_len] == ':'))
+        {
+          line = strchr (line, '\n');
+          if (line != NULL)
+            line++;
+        }
+      if (line == NULL)
+        usage ("no such status field");
+
+      write_all (out_fd, argv[i], name_len);
+      for (const char *p = line + name_len + 1; *p != '\n' && *p != '\0'; )
+        {
+          size_t word;
+
+          p += strspn (p, " \t");
+          word = strcspn (p, " \t\n");
+          if (word == 0)
+            break;
+          write_all (out_fd, " ", 1);
+          write_all (out_fd, p, word);
+          p += word;
+        }
+      write_all (out_fd, "\n", 1);
+    }
+  return 0;
+}
+
+static int
+mode_print_session (int    argc,
+                    char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+
+  write_format (out_fd, "%d %d %d\n", (int) getpid (), (int) getsid (0),
+                (int) getpgid (0));
+  return 0;
+}
+
 static int
 mode_write_fds (int    argc,
                 char **argv)
@@ -331,6 +453,8 @@ static const struct
   { "print-cwd", mode_print_cwd },
   { "print-sigmask", mode_print_sigmask },
   { "cat", mode_cat },
+  { "print-status", mode_print_status },
+  { "print-session", mode_print_session },
   { "write-fds", mode_write_fds },
 };
 

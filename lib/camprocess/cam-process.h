@@ -36,6 +36,31 @@ typedef enum {
   CAM_PROCESS_EXIT_STATUS_UNKNOWN,
 } CamProcessExitStatus;
 
+/**
+ * CamProcessFlags:
+ * @CAM_PROCESS_FLAGS_NONE: no isolation; the child inherits everything
+ *   but the fds it is not given
+ * @CAM_PROCESS_FLAGS_NO_NEW_PRIVS: `PR_SET_NO_NEW_PRIVS`: exec never
+ *   grants privileges (set-user-ID bits, file capabilities)
+ * @CAM_PROCESS_FLAGS_DIE_WITH_PARENT: the child gets `SIGKILL` when the
+ *   thread that started it exits
+ * @CAM_PROCESS_FLAGS_NEW_SESSION: the child calls setsid()
+ * @CAM_PROCESS_FLAGS_INHERIT_FDS: the child keeps every fd of the caller
+ *   that lacks `FD_CLOEXEC`, not only those it is given
+ *
+ * How [method@Cam.Process.start] sets up the child before it executes the
+ * program; see [method@Cam.Process.set_flags] for the details.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/ {
+  CAM_PROCESS_FLAGS_NONE            = 0,
+  CAM_PROCESS_FLAGS_NO_NEW_PRIVS    = 1 << 0,
+  CAM_PROCESS_FLAGS_DIE_WITH_PARENT = 1 << 1,
+  CAM_PROCESS_FLAGS_NEW_SESSION     = 1 << 2,
+  CAM_PROCESS_FLAGS_INHERIT_FDS     = 1 << 3,
+} CamProcessFlags;
+
 #define CAM_TYPE_PROCESS (cam_process_get_type ())
 
 CAM_AVAILABLE_IN_ALL
@@ -52,6 +77,11 @@ void                  cam_process_set_cwd         (CamProcess         *self,
                                                    const char         *cwd);
 
 /* Child setup, read by start(). */
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_flags       (CamProcess         *self,
+                                                   CamProcessFlags     flags);
+CAM_AVAILABLE_IN_ALL
+CamProcessFlags       cam_process_get_flags       (CamProcess         *self);
 CAM_AVAILABLE_IN_ALL
 void                  cam_process_take_fd         (CamProcess         *self,
                                                    int                 source_fd,
