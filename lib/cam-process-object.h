@@ -34,6 +34,9 @@ struct _CamProcess
   CamProcessFlags       flags;
   GArray               *taken_fds; /* CamSpawnFd; sources owned, closed
                                     * when start() returns or at dispose */
+  gboolean              has_user;
+  guint32               uid;
+  guint32               gid;
 };
 
 void cam_process_close_taken_fds (CamProcess *self);

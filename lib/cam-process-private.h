@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 typedef enum {
   CAM_SPAWN_STEP_NONE,
   CAM_SPAWN_STEP_SIGNALS,
+  CAM_SPAWN_STEP_SETGROUPS,
+  CAM_SPAWN_STEP_SETRESGID,
+  CAM_SPAWN_STEP_SETRESUID,
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
@@ -56,6 +59,9 @@ typedef struct {
   /* Child setup, filled by cam-process.c; borrowed for the duration of
    * cam_spawn().  See cam_process_set_flags() for the meaning. */
   CamProcessFlags       flags;
+  gboolean              has_user;     /* uid and gid were set */
+  guint32               uid;
+  guint32               gid;
 
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:
@@ -74,6 +80,11 @@ typedef struct {
                                      * above base_fd */
 
   /* Child setup, prepared by cam_spawn() from the fields above. */
+  gboolean            set_ids;      /* switch to target_uid/target_gid */
+  gboolean            drop_groups;  /* setgroups (0) first: the caller has
+                                     * supplementary groups */
+  guint32             target_uid;   /* host ids of the child */
+  guint32             target_gid;
   pid_t               parent_pid;   /* getpid () before the clone */
 } CamSpawnArgs;
 

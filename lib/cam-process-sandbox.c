@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The configuration of what the child does between clone and exec: flags
- * (no_new_privs, die-with-parent, session, fds) and taken fds.  start() in
- * cam-process.c copies it into CamSpawnArgs, and cam-spawn-child.c applies
- * it.
+ * (no_new_privs, die-with-parent, session, fds), taken fds and user.
+ * start() in cam-process.c copies it into CamSpawnArgs; cam-spawn.c plans
+ * the child's steps from it and cam-spawn-child.c runs them.
  */
 #include "config.h"
 
@@ -122,4 +122,34 @@ cam_process_take_fd (CamProcess *self,
   if (source_fd >= 0)
     fcntl (source_fd, F_SETFD, FD_CLOEXEC);
   g_array_append_val (self->taken_fds, fd);
+}
+
+/**
+ * cam_process_set_user:
+ * @self: a #CamProcess
+ * @uid: the host user ID of the children
+ * @gid: the host group ID of the children
+ *
+ * Runs the children started from now on as @uid and @gid: before exec,
+ * each drops its supplementary groups (if it has any), then sets its
+ * real, effective and saved group ID to @gid, then its user IDs to @uid.
+ *
+ * Switching to other ids needs `CAP_SETUID` and `CAP_SETGID`: otherwise
+ * [method@Cam.Process.start] fails with %G_IO_ERROR_PERMISSION_DENIED
+ * and a message naming the refused call (`setgroups`, `setresgid` or
+ * `setresuid`).
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_user (CamProcess *self,
+                      guint32     uid,
+                      guint32     gid)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (uid != (guint32) -1 && gid != (guint32) -1);
+
+  self->has_user = TRUE;
+  self->uid = uid;
+  self->gid = gid;
 }

@@ -17,9 +17,9 @@
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
  *
- * Child setup (flags, taken fds) is configuration read by start(), which
- * hands it to cam_spawn() in CamSpawnArgs.  Taken fds are owned here until
- * a start() consumes them.
+ * Child setup (flags, taken fds, user) is configuration read by start(),
+ * which hands it to cam_spawn() in CamSpawnArgs.  Taken fds are owned here
+ * until a start() consumes them.
  */
 #include "config.h"
 
@@ -378,8 +378,8 @@ cam_process_child_exited (CamProcessExitStatus status,
  * [method@Cam.Process.take_fd] at their targets; every other fd is closed
  * in it unless %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  Signal handlers are
  * reset to their defaults and the signal mask is empty.  It is then set up
- * as [method@Cam.Process.set_flags] asked.  start() closes the taken fds in
- * the caller when it returns.
+ * as [method@Cam.Process.set_flags] and [method@Cam.Process.set_user]
+ * asked.  start() closes the taken fds in the caller when it returns.
  *
  * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
  * CLONE_PIDFD` on a stack of its own, as posix_spawn() does, so spawning
@@ -444,6 +444,9 @@ cam_process_start (CamProcess         *self,
   args.fds = fd_map;
   args.n_fds = n_map;
   args.flags = self->flags;
+  args.has_user = self->has_user;
+  args.uid = self->uid;
+  args.gid = self->gid;
 
   ok = cam_spawn (&args, &pidfd, &pid, error);
   cam_process_close_taken_fds (self);

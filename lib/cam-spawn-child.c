@@ -17,11 +17,17 @@
  *
  * The order matters:
  *  1. signals: handlers reset and mask restored, before anything can fail;
- *  2. chdir;
- *  3. fds;
- *  4. PR_SET_PDEATHSIG, then the check that the parent did not die before
- *     it was set (the signal is only sent for a death that comes after);
- *  5. setsid, then no_new_privs last, then exec.
+ *  2. identity: supplementary groups, gid, then uid, with raw syscalls:
+ *     glibc's setresuid() and friends signal every thread of the process
+ *     to keep their credentials in sync (setxid), which a CLONE_VM child
+ *     must never do; the uid goes last, as it drops the right to change
+ *     the others;
+ *  3. chdir, as the final identity;
+ *  4. fds;
+ *  5. PR_SET_PDEATHSIG, which any later change of ids would clear, then
+ *     the check that the parent did not die before it was set (the
+ *     signal is only sent for a death that comes after);
+ *  6. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
 
@@ -29,6 +35,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cam-process-private.h"
@@ -140,6 +147,23 @@ close_other_fds (const CamSpawnArgs *args)
   return close_range ((unsigned int) next, ~0U, /* flags= */ 0);
 }
 
+/* Switches to the prepared host identity: groups, gid, then uid.  Returns
+ * the failed step, or CAM_SPAWN_STEP_NONE. */
+static CamSpawnStep
+switch_ids (const CamSpawnArgs *args)
+{
+  if (args->drop_groups &&
+      syscall (SYS_setgroups, /* size= */ 0, /* list= */ NULL) < 0)
+    return CAM_SPAWN_STEP_SETGROUPS;
+  if (syscall (SYS_setresgid, args->target_gid, args->target_gid,
+               args->target_gid) < 0)
+    return CAM_SPAWN_STEP_SETRESGID;
+  if (syscall (SYS_setresuid, args->target_uid, args->target_uid,
+               args->target_uid) < 0)
+    return CAM_SPAWN_STEP_SETRESUID;
+  return CAM_SPAWN_STEP_NONE;
+}
+
 /* Whether the process that started us is gone: once it dies we are
  * reparented, and our parent pid changes. */
 static gboolean
@@ -161,11 +185,15 @@ int
 cam_spawn_child (void *data)
 {
   const CamSpawnArgs *args = data;
+  CamSpawnStep step;
 
   if (args->reset_handlers)
     reset_signal_handlers ();
   if (sigprocmask (SIG_SETMASK, &args->child_mask, NULL) < 0)
     child_fail (args, CAM_SPAWN_STEP_SIGNALS);
+
+  if (args->set_ids && (step = switch_ids (args)) != CAM_SPAWN_STEP_NONE)
+    child_fail (args, step);
 
   if (args->cwd != NULL && chdir (args->cwd) < 0)
     child_fail (args, CAM_SPAWN_STEP_CHDIR);

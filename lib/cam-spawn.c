@@ -12,6 +12,9 @@
  * pid could be reused before we hold it.  The child's exit signal is 0 until
  * exec (execve() resets it to SIGCHLD): a child that fails before exec is
  * invisible to a foreign waitpid(-1), so we always reap it ourselves.
+ *
+ * Child setup is decided here, in prepare_child_setup(), so that the
+ * child only follows a plan: which ids to switch to, if any.
  */
 #include "config.h"
 
@@ -23,6 +26,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/pidfd.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -195,7 +199,11 @@ clone_vfork (CamSpawnArgs *args,
 {
   void *stack;
   pid_t pid;
+  int dumpable = -1;
   int errsv;
+
+  if (args->set_ids)
+    dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
 
   stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -210,6 +218,15 @@ clone_vfork (CamSpawnArgs *args,
   errsv = errno;
 
   munmap (stack, CHILD_STACK_SIZE);
+
+  /* The dumpable flag lives in the mm, which the child shared until it
+   * exec'd or exited: its id switch cleared the flag (commit_creds() does
+   * so on any change of euid or egid), for us as well.  Put ours back.
+   * 2 (SUID_DUMP_ROOT) cannot be set by prctl(); only exec gives it. */
+  if ((dumpable == 0 || dumpable == 1) &&
+      prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
+    prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+
   return pid < 0 ? -errsv : pid;
 }
 
@@ -263,6 +280,43 @@ clone_child (CamSpawnArgs *args,
   return clone_vfork (args, ret_pidfd);
 }
 
+/* Whether the caller's real, effective and saved ids are all @uid, @gid. */
+static gboolean
+ids_are (guint32 uid,
+         guint32 gid)
+{
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+
+  getresuid (&ruid, &euid, &suid);
+  getresgid (&rgid, &egid, &sgid);
+  return ruid == uid && euid == uid && suid == uid &&
+         rgid == gid && egid == gid && sgid == gid;
+}
+
+/* Turns the request into the child's plan.  Identity: the set user, else
+ * the caller's own ids, untouched.  Ids are switched only where they
+ * differ, and groups dropped only where there are some. */
+static void
+prepare_child_setup (CamSpawnArgs *args)
+{
+  if (args->has_user)
+    {
+      args->target_uid = args->uid;
+      args->target_gid = args->gid;
+    }
+  else
+    {
+      args->target_uid = geteuid ();
+      args->target_gid = getegid ();
+    }
+  args->drop_groups = args->has_user && getgroups (0, NULL) > 0;
+  args->set_ids = args->drop_groups ||
+                  !ids_are (args->target_uid, args->target_gid);
+
+  args->parent_pid = getpid ();
+}
+
 static void
 set_child_error (GError             **error,
                  const CamSpawnArgs  *args,
@@ -277,6 +331,21 @@ set_child_error (GError             **error,
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to reset the signal mask of the child process: %s"),
                    msg);
+      break;
+    case CAM_SPAWN_STEP_SETGROUPS:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to drop the supplementary groups of the child process (setgroups): %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_SETRESGID:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set the group ID of the child process to %u (setresgid): %s"),
+                   args->target_gid, msg);
+      break;
+    case CAM_SPAWN_STEP_SETRESUID:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set the user ID of the child process to %u (setresuid): %s"),
+                   args->target_uid, msg);
       break;
     case CAM_SPAWN_STEP_CHDIR:
       g_set_error (error, G_IO_ERROR, code,
@@ -359,7 +428,7 @@ clear_fd_tables (CamSpawnArgs *args)
 /**
  * cam_spawn:
  * @args: the request, with path, argv, envp, cwd, the fd map and the child
- *   setup (flags) set
+ *   setup (flags, user) set
  * @ret_pidfd: (out): the child's pidfd, O_CLOEXEC, owned by the caller
  * @ret_pid: (out): the child's pid
  * @error: return location for a #GError
@@ -396,7 +465,7 @@ cam_spawn (CamSpawnArgs *args,
       return FALSE;
     }
 
-  args->parent_pid = getpid ();
+  prepare_child_setup (args);
 
   r = prepare_fd_tables (args);
   if (r < 0)

@@ -23,8 +23,12 @@
  *                           space-separated, then "\n"
  *   cat [IN_FD [OUT_FD]]    copy IN_FD (default: stdin) to OUT_FD until EOF
  *
- * Modes of the sandbox tests, which observe the child's setup from inside:
+ * Modes of the sandbox and identity tests, which observe the child's setup
+ * from inside:
  *
+ *   print-ids OUT_FD        write "uid R E S", "gid R E S" and "groups N"
+ *                           (the number of supplementary groups), as the
+ *                           child sees them in its user namespace
  *   print-status OUT_FD NAME…
  *                           write "NAME VALUE" for each field of
  *                           /proc/self/status, spaces squeezed ("Uid 0 0 0 0",
@@ -343,6 +347,26 @@ write_format (int         fd,
   write_all (fd, buf, (size_t) n);
 }
 
+static int
+mode_print_ids (int    argc,
+                char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+  int n_groups;
+
+  if (getresuid (&ruid, &euid, &suid) < 0 || getresgid (&rgid, &egid, &sgid) < 0)
+    die ("getresuid");
+  n_groups = getgroups (0, NULL);
+  if (n_groups < 0)
+    die ("getgroups");
+
+  write_format (out_fd, "uid %u %u %u\ngid %u %u %u\ngroups %d\n",
+                ruid, euid, suid, rgid, egid, sgid, n_groups);
+  return 0;
+}
+
 /* Reads a whole small file into @buf, NUL-terminated. */
 static void
 read_file (const char *path,
@@ -453,6 +477,7 @@ static const struct
   { "print-cwd", mode_print_cwd },
   { "print-sigmask", mode_print_sigmask },
   { "cat", mode_cat },
+  { "print-ids", mode_print_ids },
   { "print-status", mode_print_status },
   { "print-session", mode_print_session },
   { "write-fds", mode_write_fds },

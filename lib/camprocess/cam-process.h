@@ -86,6 +86,10 @@ CAM_AVAILABLE_IN_ALL
 void                  cam_process_take_fd         (CamProcess         *self,
                                                    int                 source_fd,
                                                    int                 target_fd);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_user        (CamProcess         *self,
+                                                   guint32             uid,
+                                                   guint32             gid);
 
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
