@@ -24,6 +24,12 @@ typedef enum {
   CAM_SPAWN_STEP_SETGROUPS,
   CAM_SPAWN_STEP_SETRESGID,
   CAM_SPAWN_STEP_SETRESUID,
+  CAM_SPAWN_STEP_DUMPABLE,
+  CAM_SPAWN_STEP_UNSHARE,
+  CAM_SPAWN_STEP_SETGROUPS_DENY,
+  CAM_SPAWN_STEP_UID_MAP,
+  CAM_SPAWN_STEP_GID_MAP,
+  CAM_SPAWN_STEP_MOUNT_PRIVATE,
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
@@ -39,6 +45,9 @@ typedef struct {
   int step;     /* CamSpawnStep */
   int error;    /* errno of the failed call, never 0 */
 } CamSpawnReport;
+
+/* "0 65534 1\n": one line of a uid_map or gid_map, with room to spare. */
+#define CAM_SPAWN_ID_MAP_SIZE 48
 
 /* One fd the child gets: @source in the parent becomes @target in the
  * child, without FD_CLOEXEC.  Targets are unique. */
@@ -80,11 +89,18 @@ typedef struct {
                                      * above base_fd */
 
   /* Child setup, prepared by cam_spawn() from the fields above. */
+  int                 clone_ns;     /* CLONE_NEW* given to clone: NEWPID,
+                                     * and NEWUSER when no ids change */
+  int                 unshare_ns;   /* CLONE_NEW* the child unshares */
   gboolean            set_ids;      /* switch to target_uid/target_gid */
   gboolean            drop_groups;  /* setgroups (0) first: the caller has
                                      * supplementary groups */
   guint32             target_uid;   /* host ids of the child */
   guint32             target_gid;
+  gboolean            set_dumpable; /* PR_SET_DUMPABLE 1 before unshare,
+                                     * so the child may write its maps */
+  char                uid_map[CAM_SPAWN_ID_MAP_SIZE]; /* "" or one line */
+  char                gid_map[CAM_SPAWN_ID_MAP_SIZE];
   pid_t               parent_pid;   /* getpid () before the clone */
 } CamSpawnArgs;
 

@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The configuration of what the child does between clone and exec: flags
- * (no_new_privs, die-with-parent, session, fds), taken fds and user.
- * start() in cam-process.c copies it into CamSpawnArgs; cam-spawn.c plans
- * the child's steps from it and cam-spawn-child.c runs them.
+ * (namespaces, no_new_privs, die-with-parent, session, fds), taken fds and
+ * user.  start() in cam-process.c copies it into CamSpawnArgs; cam-spawn.c
+ * plans the child's steps from it and cam-spawn-child.c runs them.
  */
 #include "config.h"
 
@@ -46,12 +46,73 @@ cam_process_close_taken_fds (CamProcess *self)
  *   [method@Cam.Process.start] exits, not the process: start such a child
  *   from a thread that lives as long as it should.  Right after setting
  *   it, the child checks that its parent is still there (by its parent
- *   pid), so a parent dying during the spawn cannot leave it running.
+ *   pid; under %CAM_PROCESS_FLAGS_ISOLATE_PID, where getppid() is 0, as
+ *   `/proc/self/stat` gives it), so a parent dying during the spawn
+ *   cannot leave it running.
  * - %CAM_PROCESS_FLAGS_NEW_SESSION: setsid(): a new session and process
  *   group, without controlling terminal.
  * - %CAM_PROCESS_FLAGS_INHERIT_FDS: fds of the caller without
  *   `FD_CLOEXEC` stay open in the child; the fds given to it are placed
  *   all the same.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_USER: a new user namespace.  The child's
+ *   host identity is the one given to [method@Cam.Process.set_user]; if
+ *   none was, uid 65534 and gid 65534 (`nobody`, `nogroup`) with no
+ *   supplementary groups for a root caller, and the caller's own ids for
+ *   any other.  Inside, that identity is mapped to uid 0 and gid 0 (a
+ *   `uid_map` and a `gid_map` of the single line `0 HOST_ID 1`), so `id`
+ *   shows 0 and every other id shows as 65534; `setgroups` is denied.  The
+ *   capabilities this gives it apply only to objects its namespaces own.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_NET: a new network namespace, with no
+ *   interface but a loopback `lo` that is down: no network, no abstract
+ *   Unix socket of the host.  Sockets passed with
+ *   [method@Cam.Process.take_fd] still work.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_IPC: a new IPC namespace.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_PID: the child is created in a new PID
+ *   namespace, whose pid 1 it is: getpid() returns 1 in it, while
+ *   [property@Cam.Process:pid] is its pid in the caller's namespace.  As
+ *   an init process it only receives the signals it has a handler for:
+ *   [method@Cam.Process.send_signal] with `SIGTERM` does nothing to a
+ *   program that does not catch it, while `SIGKILL`
+ *   ([method@Cam.Process.kill]) and `SIGSTOP` always work.  When it exits,
+ *   the kernel kills every process left in the namespace; orphans are
+ *   reparented to it, so it should reap them.  `/proc` remains the host's
+ *   unless the program mounts its own.  Needs `CAP_SYS_ADMIN`, or
+ *   %CAM_PROCESS_FLAGS_ISOLATE_USER with no change of ids (a caller that
+ *   is not root and did not call [method@Cam.Process.set_user]): the new
+ *   user namespace is then created by the same clone and owns it.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, whose mounts
+ *   are made private (`MS_REC | MS_PRIVATE`): what the child mounts stays
+ *   there and later host mounts do not appear.
+ *
+ * %CAM_PROCESS_FLAGS_SANDBOX is the isolation libcamera gives its image
+ * processing modules (a user and a network namespace), made safe for a
+ * root caller, plus no_new_privs and die-with-parent.  It promises:
+ *
+ * - host identity: never uid 0 unless [method@Cam.Process.set_user] asks
+ *   for it.  A root caller's child runs as host uid 65534 and gid 65534
+ *   with no supplementary groups; another caller's as its own uid and gid
+ *   (keeping its supplementary groups, which an unprivileged process
+ *   cannot drop).  To the host it is an ordinary process of that uid: it
+ *   cannot read or write root's private files (a `0600` file, a `0700`
+ *   directory), nor signal processes of other uids.  The child of a caller
+ *   that is not root shares its uid, so it may signal (and, where Yama
+ *   allows, ptrace) the caller's other processes: add
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID to hide them from it;
+ * - inside: uid 0 and gid 0 of its own user namespace, as above;
+ * - network: none, only a down `lo`; no abstract Unix socket of the host;
+ * - fds: standard input, output and error and the fds it is given, as
+ *   without flags; no new privileges through exec; `SIGKILL` when its
+ *   parent thread exits.
+ *
+ * It does not isolate the file system (the child sees the host's mounts
+ * and may use whatever its host uid may, or what is world-readable and
+ * world-writable), processes (it shares the PID namespace), System V IPC,
+ * nor resource use, and it installs no seccomp filter.  It needs a
+ * kernel with user namespaces enabled for the caller
+ * (`user.max_user_namespaces` above 0; on older Debian and Ubuntu kernels
+ * `kernel.unprivileged_userns_clone` for a caller that is not root) and
+ * not forbidden by a container's seccomp profile; otherwise start() fails
+ * with a #GError that says so.
  *
  * Since: 1.0
  */
@@ -133,6 +194,8 @@ cam_process_take_fd (CamProcess *self,
  * Runs the children started from now on as @uid and @gid: before exec,
  * each drops its supplementary groups (if it has any), then sets its
  * real, effective and saved group ID to @gid, then its user IDs to @uid.
+ * Under %CAM_PROCESS_FLAGS_ISOLATE_USER this is its host identity, mapped
+ * to 0 inside its user namespace, and it may be 0 if the caller asks so.
  *
  * Switching to other ids needs `CAP_SETUID` and `CAP_SETGID`: otherwise
  * [method@Cam.Process.start] fails with %G_IO_ERROR_PERMISSION_DENIED

@@ -22,18 +22,29 @@
  *     to keep their credentials in sync (setxid), which a CLONE_VM child
  *     must never do; the uid goes last, as it drops the right to change
  *     the others;
- *  3. chdir, as the final identity;
- *  4. fds;
- *  5. PR_SET_PDEATHSIG, which any later change of ids would clear, then
+ *  3. PR_SET_DUMPABLE 1: changing ids cleared it, and the /proc/self files
+ *     of a non-dumpable process belong to host root, so the child could
+ *     not write its own uid_map.  Under CLONE_VM the flag lives in the
+ *     shared mm: cam_spawn() restores the parent's value afterwards;
+ *  4. namespaces (unshare), then "deny" to /proc/self/setgroups, then
+ *     uid_map and gid_map, which the child writes itself: an unprivileged
+ *     process may map its own ids once it is in a user namespace of its
+ *     own, so the parent need not act after the clone; then mount
+ *     propagation made private;
+ *  5. chdir, as the final identity;
+ *  6. fds;
+ *  7. PR_SET_PDEATHSIG, which any later change of ids would clear, then
  *     the check that the parent did not die before it was set (the
  *     signal is only sent for a death that comes after);
- *  6. setsid, then no_new_privs last, then exec.
+ *  8. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -164,12 +175,113 @@ switch_ids (const CamSpawnArgs *args)
   return CAM_SPAWN_STEP_NONE;
 }
 
+/* Writes @text to a /proc file in one write().  -1 with errno on failure. */
+static int
+write_proc_file (const char *path,
+                 const char *text)
+{
+  size_t len = 0;
+  ssize_t n;
+  int fd;
+
+  while (text[len] != '\0')
+    len++;
+
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  do
+    n = write (fd, text, len);
+  while (n < 0 && errno == EINTR);
+  if (n >= 0 && (size_t) n != len)
+    {
+      n = -1;
+      errno = EIO;
+    }
+  if (n < 0)
+    {
+      int errsv = errno;
+
+      close (fd);
+      errno = errsv;
+      return -1;
+    }
+  return close (fd);
+}
+
+/* Maps the child's own host ids in the user namespace it has just
+ * entered.  "deny" must come before gid_map: an unprivileged writer may
+ * not map a gid while setgroups() is allowed.  Returns the failed step,
+ * or CAM_SPAWN_STEP_NONE. */
+static CamSpawnStep
+write_id_maps (const CamSpawnArgs *args)
+{
+  if (write_proc_file ("/proc/self/setgroups", "deny") < 0)
+    return CAM_SPAWN_STEP_SETGROUPS_DENY;
+  if (write_proc_file ("/proc/self/uid_map", args->uid_map) < 0)
+    return CAM_SPAWN_STEP_UID_MAP;
+  if (write_proc_file ("/proc/self/gid_map", args->gid_map) < 0)
+    return CAM_SPAWN_STEP_GID_MAP;
+  return CAM_SPAWN_STEP_NONE;
+}
+
+/* Our parent's pid as /proc/self/stat gives it, for a child in a new PID
+ * namespace, where getppid() is always 0 (the parent is outside it).  The
+ * /proc we see is still the caller's, whose pid numbers it uses.  The
+ * fourth field follows the last ')': comm may hold anything.  -1 with errno
+ * on failure. */
+static pid_t
+read_proc_ppid (void)
+{
+  char buf[512];
+  ssize_t n;
+  pid_t ppid = 0;
+  char *p = NULL;
+  int fd, errsv;
+
+  fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  do
+    n = read (fd, buf, sizeof buf - 1);
+  while (n < 0 && errno == EINTR);
+  errsv = errno;
+  close (fd);
+  if (n < 0)
+    {
+      errno = errsv;
+      return -1;
+    }
+  buf[n] = '\0';
+
+  for (ssize_t i = 0; i < n; i++)
+    if (buf[i] == ')')
+      p = buf + i;
+  /* ") S 1234 " */
+  if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
+    {
+      errno = EIO;
+      return -1;
+    }
+  for (p += 4; *p >= '0' && *p <= '9'; p++)
+    ppid = ppid * 10 + (*p - '0');
+  return ppid;
+}
+
 /* Whether the process that started us is gone: once it dies we are
  * reparented, and our parent pid changes. */
-static gboolean
+static int
 parent_gone (const CamSpawnArgs *args)
 {
-  return getppid () != args->parent_pid;
+  pid_t ppid;
+
+  if (!(args->clone_ns & CLONE_NEWPID))
+    return getppid () != args->parent_pid;
+
+  ppid = read_proc_ppid ();
+  if (ppid < 0)
+    return -1;
+  return ppid != args->parent_pid;
 }
 
 /**
@@ -186,6 +298,7 @@ cam_spawn_child (void *data)
 {
   const CamSpawnArgs *args = data;
   CamSpawnStep step;
+  int r;
 
   if (args->reset_handlers)
     reset_signal_handlers ();
@@ -194,6 +307,23 @@ cam_spawn_child (void *data)
 
   if (args->set_ids && (step = switch_ids (args)) != CAM_SPAWN_STEP_NONE)
     child_fail (args, step);
+
+  if (args->set_dumpable && prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    child_fail (args, CAM_SPAWN_STEP_DUMPABLE);
+
+  if (args->unshare_ns != 0 && unshare (args->unshare_ns) < 0)
+    child_fail (args, CAM_SPAWN_STEP_UNSHARE);
+
+  if (args->uid_map[0] != '\0' &&
+      (step = write_id_maps (args)) != CAM_SPAWN_STEP_NONE)
+    child_fail (args, step);
+
+  /* Mounts made in here stay in here, and later host mounts stay out.
+   * Source and type are ignored; "none" rather than NULL, which valgrind
+   * reports. */
+  if ((args->flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT) &&
+      mount ("none", "/", "none", MS_REC | MS_PRIVATE, /* data= */ NULL) < 0)
+    child_fail (args, CAM_SPAWN_STEP_MOUNT_PRIVATE);
 
   if (args->cwd != NULL && chdir (args->cwd) < 0)
     child_fail (args, CAM_SPAWN_STEP_CHDIR);
@@ -209,7 +339,10 @@ cam_spawn_child (void *data)
     {
       if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         child_fail (args, CAM_SPAWN_STEP_PDEATHSIG);
-      if (parent_gone (args))
+      r = parent_gone (args);
+      if (r < 0)
+        child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
+      if (r > 0)
         {
           errno = ESRCH;
           child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);

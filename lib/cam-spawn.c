@@ -13,8 +13,10 @@
  * exec (execve() resets it to SIGCHLD): a child that fails before exec is
  * invisible to a foreign waitpid(-1), so we always reap it ourselves.
  *
- * Child setup is decided here, in prepare_child_setup(), so that the
- * child only follows a plan: which ids to switch to, if any.
+ * Child setup (namespaces, identity) is decided here, in
+ * prepare_child_setup(), so that the child only follows a plan: which ids
+ * to switch to, which namespaces to unshare, the exact uid_map and gid_map
+ * lines.
  */
 #include "config.h"
 
@@ -149,12 +151,14 @@ compute_base_fd (const CamSpawnFd *fds,
 }
 
 /* clone3() like fork(), with the pidfd and handlers cleared by the
- * kernel.  Returns the pid, 0 in the child, or -errno. */
+ * kernel, and @ns_flags (CLONE_NEW*).  Returns the pid, 0 in the child, or
+ * -errno. */
 static pid_t
-clone3_fork (int *ret_pidfd)
+clone3_fork (int  ns_flags,
+             int *ret_pidfd)
 {
   struct clone_args ca = {
-    .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND,
+    .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND | (guint64) ns_flags,
     .pidfd = (guint64) (guintptr) ret_pidfd,
     .exit_signal = 0,
   };
@@ -168,9 +172,11 @@ clone3_fork (int *ret_pidfd)
  * child_tid and tls are unused, so their order (which differs between
  * architectures) does not matter; only s390 swaps the first two. */
 static pid_t
-clone_fork (int *ret_pidfd)
+clone_fork (int  ns_flags,
+            int *ret_pidfd)
 {
-  unsigned long flags = CLONE_PIDFD | /* exit_signal= */ 0;
+  unsigned long flags = CLONE_PIDFD | (unsigned long) ns_flags |
+                        /* exit_signal= */ 0;
   long pid;
 
 #if defined(__s390__) || defined(__CRIS__)
@@ -202,7 +208,7 @@ clone_vfork (CamSpawnArgs *args,
   int dumpable = -1;
   int errsv;
 
-  if (args->set_ids)
+  if (args->set_ids || args->set_dumpable)
     dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
 
   stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
@@ -213,7 +219,8 @@ clone_vfork (CamSpawnArgs *args,
   /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
   args->reset_handlers = TRUE;
   pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
-               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | /* exit_signal= */ 0,
+               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | args->clone_ns |
+               /* exit_signal= */ 0,
                args, ret_pidfd);
   errsv = errno;
 
@@ -221,8 +228,9 @@ clone_vfork (CamSpawnArgs *args,
 
   /* The dumpable flag lives in the mm, which the child shared until it
    * exec'd or exited: its id switch cleared the flag (commit_creds() does
-   * so on any change of euid or egid), for us as well.  Put ours back.
-   * 2 (SUID_DUMP_ROOT) cannot be set by prctl(); only exec gives it. */
+   * so on any change of euid or egid) and its PR_SET_DUMPABLE set it, for
+   * us as well.  Put ours back.  2 (SUID_DUMP_ROOT) cannot be set by
+   * prctl(); only exec gives it. */
   if ((dumpable == 0 || dumpable == 1) &&
       prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
     prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
@@ -241,13 +249,14 @@ clone_fork_child (CamSpawnArgs *args,
   pid_t pid;
 
   /* Kernels before 5.5 answer EINVAL to CLONE_CLEAR_SIGHAND; container
-   * seccomp profiles may answer EPERM or ENOSYS to clone3. */
+   * seccomp profiles may answer EPERM or ENOSYS to clone3.  EPERM may
+   * also come from a namespace flag: clone() then answers it again. */
   args->reset_handlers = FALSE;
-  pid = clone3_fork (ret_pidfd);
+  pid = clone3_fork (args->clone_ns, ret_pidfd);
   if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM)
     {
       args->reset_handlers = TRUE;
-      pid = clone_fork (ret_pidfd);
+      pid = clone_fork (args->clone_ns, ret_pidfd);
     }
 
   if (pid == 0)
@@ -280,6 +289,21 @@ clone_child (CamSpawnArgs *args,
   return clone_vfork (args, ret_pidfd);
 }
 
+/* The host ids of a child of a root caller in a new user namespace, when
+ * no user was set: the kernel's overflow ids, "nobody" and "nogroup". */
+#define SANDBOX_UID 65534
+#define SANDBOX_GID 65534
+
+/* The error of a refused unshare() or namespace clone. */
+static void
+set_namespace_error (GError **error,
+                     int      errsv)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               _("Failed to create the namespaces of the child process: %s"),
+               g_strerror (errsv));
+}
+
 /* Whether the caller's real, effective and saved ids are all @uid, @gid. */
 static gboolean
 ids_are (guint32 uid,
@@ -294,27 +318,90 @@ ids_are (guint32 uid,
          rgid == gid && egid == gid && sgid == gid;
 }
 
-/* Turns the request into the child's plan.  Identity: the set user, else
- * the caller's own ids, untouched.  Ids are switched only where they
- * differ, and groups dropped only where there are some. */
+/* Turns the request (flags, user) into the child's plan.
+ *
+ * Identity: the set user, else for ISOLATE_USER with a root caller
+ * nobody/nogroup, else the caller's own ids, untouched.  Ids are switched
+ * only where they differ, and groups dropped only where there are some.
+ *
+ * Namespaces: unshared by the child after its id switch, so that a new
+ * user namespace is owned by the final host uid.  Two exceptions go to the
+ * clone itself: NEWPID, as only a clone puts the child itself (and so the
+ * program) in a new PID namespace, as its pid 1; and NEWUSER along with
+ * NEWPID when no ids change, so that an unprivileged caller may have a PID
+ * namespace too (the new user namespace then owns it).
+ *
+ * Maps: one line, inside 0 to the child's host id. */
 static void
 prepare_child_setup (CamSpawnArgs *args)
 {
+  CamProcessFlags flags = args->flags;
+
   if (args->has_user)
     {
       args->target_uid = args->uid;
       args->target_gid = args->gid;
+    }
+  else if ((flags & CAM_PROCESS_FLAGS_ISOLATE_USER) && geteuid () == 0)
+    {
+      args->target_uid = SANDBOX_UID;
+      args->target_gid = SANDBOX_GID;
     }
   else
     {
       args->target_uid = geteuid ();
       args->target_gid = getegid ();
     }
-  args->drop_groups = args->has_user && getgroups (0, NULL) > 0;
+  args->drop_groups = (args->has_user || args->target_uid != geteuid ()) &&
+                      getgroups (0, NULL) > 0;
   args->set_ids = args->drop_groups ||
                   !ids_are (args->target_uid, args->target_gid);
 
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_PID)
+    args->clone_ns |= CLONE_NEWPID;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_USER)
+    {
+      if ((flags & CAM_PROCESS_FLAGS_ISOLATE_PID) && !args->set_ids)
+        args->clone_ns |= CLONE_NEWUSER;
+      else
+        args->unshare_ns |= CLONE_NEWUSER;
+      args->set_dumpable = TRUE;
+      g_snprintf (args->uid_map, sizeof args->uid_map, "0 %u 1\n",
+                  args->target_uid);
+      g_snprintf (args->gid_map, sizeof args->gid_map, "0 %u 1\n",
+                  args->target_gid);
+    }
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_NET)
+    args->unshare_ns |= CLONE_NEWNET;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_IPC)
+    args->unshare_ns |= CLONE_NEWIPC;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT)
+    args->unshare_ns |= CLONE_NEWNS;
+
   args->parent_pid = getpid ();
+}
+
+/* The error of a failed clone. */
+static void
+set_clone_error (GError             **error,
+                 const CamSpawnArgs  *args,
+                 int                  errsv)
+{
+  if (errsv == ENOSYS || errsv == EINVAL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Failed to create the child process: the kernel has neither clone3() nor clone() with CLONE_PIDFD (Linux 5.2): %s"),
+                 g_strerror (errsv));
+  else if ((args->clone_ns & CLONE_NEWPID) &&
+           !(args->clone_ns & CLONE_NEWUSER) && errsv == EPERM)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 _("Failed to create the child process in a new PID namespace: it needs CAP_SYS_ADMIN, or ISOLATE_USER without a change of user: %s"),
+                 g_strerror (errsv));
+  else if (args->clone_ns != 0 && errsv != ENOMEM && errsv != EAGAIN)
+    set_namespace_error (error, errsv);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to create the child process: %s"),
+                 g_strerror (errsv));
 }
 
 static void
@@ -346,6 +433,34 @@ set_child_error (GError             **error,
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to set the user ID of the child process to %u (setresuid): %s"),
                    args->target_uid, msg);
+      break;
+    case CAM_SPAWN_STEP_DUMPABLE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to make the child process dumpable (PR_SET_DUMPABLE): %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_UNSHARE:
+      set_namespace_error (error, report->error);
+      break;
+    case CAM_SPAWN_STEP_SETGROUPS_DENY:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to deny setgroups in the user namespace of the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_UID_MAP:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to map user ID %u in the user namespace of the child process (uid_map): %s"),
+                   args->target_uid, msg);
+      break;
+    case CAM_SPAWN_STEP_GID_MAP:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to map group ID %u in the user namespace of the child process (gid_map): %s"),
+                   args->target_gid, msg);
+      break;
+    case CAM_SPAWN_STEP_MOUNT_PRIVATE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to make the mounts of the child process private: %s"),
+                   msg);
       break;
     case CAM_SPAWN_STEP_CHDIR:
       g_set_error (error, G_IO_ERROR, code,
@@ -489,14 +604,7 @@ cam_spawn (CamSpawnArgs *args,
 
   if (pid < 0)
     {
-      if (errsv == ENOSYS || errsv == EINVAL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                     _("Failed to create the child process: the kernel has neither clone3() nor clone() with CLONE_PIDFD (Linux 5.2): %s"),
-                     g_strerror (errsv));
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                     _("Failed to create the child process: %s"),
-                     g_strerror (errsv));
+      set_clone_error (error, args, errsv);
       r = -errsv;
       goto out;
     }

@@ -33,9 +33,19 @@
  *                           write "NAME VALUE" for each field of
  *                           /proc/self/status, spaces squeezed ("Uid 0 0 0 0",
  *                           "Groups", "NoNewPrivs 1")
+ *   print-file OUT_FD PATH  copy PATH (a uid_map, /proc/self/cgroup) to OUT_FD
+ *   print-ns OUT_FD         write "NAME INODE" for user, net, ipc, pid and
+ *                           mnt in /proc/self/ns
+ *   print-netifs OUT_FD     write "NAME up" or "NAME down" for each network
+ *                           interface that if_nameindex() lists
  *   print-session OUT_FD    write "PID SID PGID"
+ *   try-open OUT_FD PATH    open PATH for reading; write "ok" or the errno
+ *   try-create OUT_FD PATH  create PATH (O_EXCL); write "ok" or the errno
  *   write-fds FD TEXT [FD TEXT…]
  *                           write each TEXT to its FD, without "\n"
+ *   mount-tmpfs READY_FD DIR
+ *                           mount a tmpfs on DIR, write "mounted\n" to
+ *                           READY_FD, then read stdin until EOF
  *
  * Exit status: 0 on success, 1 when a system call fails, 2 on a usage error
  * (this includes running with no mode at all, which the tests rely on).
@@ -48,11 +58,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_SYSCALL_FAILED 1
@@ -440,6 +455,72 @@ mode_print_status (int    argc,
 }
 
 static int
+mode_print_file (int    argc,
+                 char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+  char text[16384];
+
+  if (argc != 4)
+    usage ("print-file takes an output fd and a path");
+  read_file (argv[3], text, sizeof text);
+  write_all (out_fd, text, strlen (text));
+  return 0;
+}
+
+static int
+mode_print_ns (int    argc,
+               char **argv)
+{
+  static const char * const names[] = { "user", "net", "ipc", "pid", "mnt" };
+  int out_fd = out_fd_arg (argc, argv);
+
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    {
+      char path[64];
+      struct stat st;
+
+      snprintf (path, sizeof path, "/proc/self/ns/%s", names[i]);
+      if (stat (path, &st) < 0)
+        die (path);
+      write_format (out_fd, "%s %llu\n", names[i],
+                    (unsigned long long) st.st_ino);
+    }
+  return 0;
+}
+
+static int
+mode_print_netifs (int    argc,
+                   char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+  struct if_nameindex *ifs;
+  int sock;
+
+  ifs = if_nameindex ();
+  if (ifs == NULL)
+    die ("if_nameindex");
+  sock = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    die ("socket");
+
+  for (struct if_nameindex *i = ifs; i->if_index != 0; i++)
+    {
+      struct ifreq ifr = { 0 };
+
+      snprintf (ifr.ifr_name, sizeof ifr.ifr_name, "%s", i->if_name);
+      if (ioctl (sock, SIOCGIFFLAGS, &ifr) < 0)
+        die ("SIOCGIFFLAGS");
+      write_format (out_fd, "%s %s\n", i->if_name,
+                    (ifr.ifr_flags & IFF_UP) ? "up" : "down");
+    }
+
+  close (sock);
+  if_freenameindex (ifs);
+  return 0;
+}
+
+static int
 mode_print_session (int    argc,
                     char **argv)
 {
@@ -448,6 +529,42 @@ mode_print_session (int    argc,
   write_format (out_fd, "%d %d %d\n", (int) getpid (), (int) getsid (0),
                 (int) getpgid (0));
   return 0;
+}
+
+static int
+try_open_and_report (int         out_fd,
+                     const char *path,
+                     int         flags)
+{
+  int fd = open (path, flags | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    write_format (out_fd, "%d\n", errno);
+  else
+    write_line (out_fd, "ok");
+  return 0;
+}
+
+static int
+mode_try_open (int    argc,
+               char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+
+  if (argc != 4)
+    usage ("try-open takes an output fd and a path");
+  return try_open_and_report (out_fd, argv[3], O_RDONLY);
+}
+
+static int
+mode_try_create (int    argc,
+                 char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+
+  if (argc != 4)
+    usage ("try-create takes an output fd and a path");
+  return try_open_and_report (out_fd, argv[3], O_WRONLY | O_CREAT | O_EXCL);
 }
 
 static int
@@ -460,6 +577,21 @@ mode_write_fds (int    argc,
   for (int i = 2; i < argc; i += 2)
     write_all (parse_fd (argv[i], -1), argv[i + 1], strlen (argv[i + 1]));
   return 0;
+}
+
+static int
+mode_mount_tmpfs (int    argc,
+                  char **argv)
+{
+  int ready_fd = out_fd_arg (argc, argv);
+
+  if (argc != 4)
+    usage ("mount-tmpfs takes a ready fd and a directory");
+  if (mount ("cam-test", argv[3], "tmpfs", 0, NULL) < 0)
+    die ("mount");
+
+  write_line (ready_fd, "mounted");
+  return mode_cat (2, argv);
 }
 
 static const struct
@@ -479,8 +611,14 @@ static const struct
   { "cat", mode_cat },
   { "print-ids", mode_print_ids },
   { "print-status", mode_print_status },
+  { "print-file", mode_print_file },
+  { "print-ns", mode_print_ns },
+  { "print-netifs", mode_print_netifs },
   { "print-session", mode_print_session },
+  { "try-open", mode_try_open },
+  { "try-create", mode_try_create },
   { "write-fds", mode_write_fds },
+  { "mount-tmpfs", mode_mount_tmpfs },
 };
 
 int

@@ -2,17 +2,25 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Each flag is observed from inside the child by cam-test-helper:
- * NoNewPrivs, session, fds.  Bad input must give a GError and leave no
- * child.  Issue #3.
+ * Each flag is observed from inside the child by cam-test-helper: its
+ * namespaces (/proc/self/ns inodes against ours), network interfaces,
+ * NoNewPrivs, session.  Bad input must give a GError and leave no child.
+ * Issue #3.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "cam-test-utils.h"
 
@@ -23,6 +31,74 @@ process_new_with_flags (CamProcessFlags flags)
 
   cam_process_set_flags (process, flags);
   return process;
+}
+
+static gboolean
+skip_unless_root (void)
+{
+  if (geteuid () == 0)
+    return FALSE;
+  g_test_skip ("needs root: a namespace without a user namespace needs CAP_SYS_ADMIN");
+  return TRUE;
+}
+
+static gboolean
+userns_enabled (void)
+{
+  g_autofree char *max = NULL;
+
+  return g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max,
+                              NULL, NULL) &&
+         g_ascii_strtoll (max, NULL, 10) > 0;
+}
+
+static gboolean
+skip_unless_userns (void)
+{
+  if (userns_enabled ())
+    return FALSE;
+  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
+  return TRUE;
+}
+
+/* Asserts which namespaces of the child (print-ns) differ from ours. */
+static void
+assert_namespaces (const char *print_ns,
+                   const char *isolated)
+{
+  static const char * const names[] = { "user", "net", "ipc", "pid", "mnt" };
+  g_auto(GStrv) lines = g_strsplit (print_ns, "\n", -1);
+  g_auto(GStrv) expected = g_strsplit (isolated, " ", -1);
+
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (names) + 1);
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/proc/self/ns/%s", names[i]);
+      g_autofree char *own = NULL;
+      struct stat st;
+
+      g_assert_no_errno (stat (path, &st));
+      own = g_strdup_printf ("%s %llu", names[i],
+                             (unsigned long long) st.st_ino);
+      if (g_strv_contains ((const char * const *) expected, names[i]))
+        g_assert_cmpstr (lines[i], !=, own);
+      else
+        g_assert_cmpstr (lines[i], ==, own);
+    }
+}
+
+/* "         0      65534          1\n" → "0 65534 1" */
+static char *
+squeeze (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\n", -1);
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+
+  for (gsize i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      g_ptr_array_add (kept, words[i]);
+  g_ptr_array_add (kept, NULL);
+  return g_strjoinv (" ", (char **) kept->pdata);
 }
 
 /* Asserts that start() fails with @domain, @code and a message that holds
@@ -85,6 +161,185 @@ test_flags_property (void)
   g_assert_cmpint (cam_process_get_flags (process), ==, some);
   cam_process_set_flags (process, some);
   g_assert_cmpuint (notified, ==, 1);
+}
+
+static void
+test_isolate_user (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *ns = NULL, *ids = NULL, *map = NULL, *line = NULL;
+  g_autofree char *expected = NULL, *setgroups = NULL;
+
+  if (skip_unless_userns ())
+    return;
+
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_USER);
+  ns = cam_test_run_helper_report (process, "print-ns", NULL);
+  assert_namespaces (ns, "user");
+
+  ids = cam_test_run_helper_report (process, "print-ids", NULL);
+  g_assert_cmpstr (ids, ==, "uid 0 0 0\ngid 0 0 0\ngroups 0\n");
+
+  /* Inside 0 is the host's nobody for root, the caller's uid otherwise. */
+  map = cam_test_run_helper_report (process, "print-file",
+                                    "/proc/self/uid_map", NULL);
+  line = squeeze (map);
+  expected = g_strdup_printf ("0 %u 1", geteuid () == 0 ? 65534 : geteuid ());
+  g_assert_cmpstr (line, ==, expected);
+
+  setgroups = cam_test_run_helper_report (process, "print-file",
+                                          "/proc/self/setgroups", NULL);
+  g_assert_cmpstr (setgroups, ==, "deny\n");
+}
+
+static void
+test_isolate_net (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *ns = NULL, *ifs = NULL;
+
+  if (skip_unless_root ())
+    return;
+
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_NET);
+  ns = cam_test_run_helper_report (process, "print-ns", NULL);
+  assert_namespaces (ns, "net");
+  ifs = cam_test_run_helper_report (process, "print-netifs", NULL);
+  g_assert_cmpstr (ifs, ==, "lo down\n");
+}
+
+static void
+test_isolate_ipc (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *ns = NULL;
+
+  if (skip_unless_root ())
+    return;
+
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_IPC);
+  ns = cam_test_run_helper_report (process, "print-ns", NULL);
+  assert_namespaces (ns, "ipc");
+}
+
+static void
+test_isolate_pid (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *ns = NULL, *session = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  if (skip_unless_root ())
+    return;
+
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
+  ns = cam_test_run_helper_report (process, "print-ns", NULL);
+  assert_namespaces (ns, "pid");
+
+  /* The program itself is pid 1, not a child of an intermediate. */
+  session = cam_test_run_helper_report (process, "print-session", NULL);
+  ids = g_strsplit (session, " ", -1);
+  g_assert_cmpstr (ids[0], ==, "1");
+}
+
+/* An init process only gets the signals it handles: SIGTERM is dropped,
+ * SIGKILL is not, as the docs of ISOLATE_PID say. */
+static void
+test_isolate_pid_signals (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready = NULL, *ready_arg = NULL;
+  CamTestFinished finished;
+  int p[2];
+
+  if (skip_unless_root ())
+    return;
+  if (pidfd_send_signal (-1, 0, NULL, 0) < 0 && errno == ENOSYS)
+    {
+      g_test_skip ("pidfd_send_signal() is not available (valgrind 3.19?)");
+      return;
+    }
+
+  /* DIE_WITH_PARENT: a failed assertion must not leave the helper behind. */
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID |
+                                    CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  cam_test_finished_watch (&finished, process);
+  cam_test_pipe (p);
+  ready_arg = g_strdup_printf ("%d", p[1]);
+  g_assert_true (cam_test_start_helper (process, &p[1], 1, &error, "sleep",
+                                        ready_arg, NULL));
+  g_assert_no_error (error);
+  g_assert_no_errno (close (p[1]));
+  ready = cam_test_read_line (p[0]);
+  g_assert_cmpstr (ready, ==, "ready");
+
+  g_assert_true (cam_process_send_signal (process, SIGTERM, &error));
+  g_assert_no_error (error);
+  cam_test_iterate_for (200);
+  g_assert_cmpuint (finished.n_finished, ==, 0);
+  g_assert_true (cam_process_get_running (process));
+
+  cam_process_kill (process);
+  cam_test_finished_wait (&finished);
+  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
+  g_assert_cmpint (finished.code, ==, SIGKILL);
+  cam_test_finished_unwatch (&finished);
+  g_assert_no_errno (close (p[0]));
+}
+
+/* Mounts the child makes must not propagate back, even under a shared
+ * mount: in a mount namespace of our own we make a shared tmpfs, and the
+ * child mounts on a directory of it. */
+static void
+test_isolate_mount (void)
+{
+  g_autofree char *dir = NULL, *sub = NULL, *mountinfo = NULL;
+  g_autofree char *ns = NULL, *ready = NULL, *ready_arg = NULL;
+  g_autoptr(CamProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  CamTestFinished finished;
+  int p[2], in[2];
+
+  if (skip_unless_root () || !cam_test_in_subprocess ())
+    return;
+
+  dir = g_dir_make_tmp ("cam-test-mount-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  sub = g_build_filename (dir, "sub", NULL);
+  g_assert_no_errno (unshare (CLONE_NEWNS));
+  g_assert_no_errno (mount ("none", "/", NULL, MS_REC | MS_PRIVATE, NULL));
+  g_assert_no_errno (mount ("cam-test", dir, "tmpfs", 0, NULL));
+  g_assert_no_errno (mount ("none", dir, NULL, MS_SHARED, NULL));
+  g_assert_no_errno (g_mkdir (sub, 0755));
+
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  ns = cam_test_run_helper_report (process, "print-ns", NULL);
+  assert_namespaces (ns, "mnt");
+
+  /* The helper waits for EOF on stdin: it ends when we close our end, or
+   * die. */
+  cam_test_finished_watch (&finished, process);
+  cam_test_pipe (p);
+  cam_test_pipe (in);
+  cam_process_take_fd (process, in[0], STDIN_FILENO);
+  ready_arg = g_strdup_printf ("%d", p[1]);
+  g_assert_true (cam_test_start_helper (process, &p[1], 1, &error,
+                                        "mount-tmpfs", ready_arg, sub, NULL));
+  g_assert_no_error (error);
+  g_assert_no_errno (close (p[1]));
+  ready = cam_test_read_line (p[0]);
+  g_assert_cmpstr (ready, ==, "mounted");
+
+  g_assert_true (g_file_get_contents ("/proc/self/mountinfo", &mountinfo,
+                                      NULL, NULL));
+  g_assert_null (strstr (mountinfo, sub));
+
+  g_assert_no_errno (close (in[1]));
+  cam_test_finished_wait (&finished);
+  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_unwatch (&finished);
+  g_assert_no_errno (close (p[0]));
 }
 
 static void
@@ -230,6 +485,16 @@ test_die_with_parent (void)
   if (!cam_test_in_subprocess ())
     return;
   check_die_with_parent (CAM_PROCESS_FLAGS_NONE);
+}
+
+/* In a new PID namespace getppid() is 0: the child reads its parent from
+ * /proc/self/stat instead. */
+static void
+test_die_with_parent_isolate_pid (void)
+{
+  if (skip_unless_root () || !cam_test_in_subprocess ())
+    return;
+  check_die_with_parent (CAM_PROCESS_FLAGS_ISOLATE_PID);
 }
 
 static gboolean
@@ -407,6 +672,30 @@ test_take_fd_dispose (void)
   assert_pipe_closed (p[0]);
 }
 
+static void
+test_sandbox (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *ns = NULL, *ifs = NULL, *nnp = NULL;
+
+  g_assert_cmpint (CAM_PROCESS_FLAGS_SANDBOX, ==,
+                   CAM_PROCESS_FLAGS_ISOLATE_USER |
+                   CAM_PROCESS_FLAGS_ISOLATE_NET |
+                   CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
+                   CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  if (skip_unless_userns ())
+    return;
+
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  ns = cam_test_run_helper_report (process, "print-ns", NULL);
+  assert_namespaces (ns, "user net");
+  ifs = cam_test_run_helper_report (process, "print-netifs", NULL);
+  g_assert_cmpstr (ifs, ==, "lo down\n");
+  nnp = cam_test_run_helper_report (process, "print-status", "NoNewPrivs",
+                                    NULL);
+  g_assert_cmpstr (nnp, ==, "NoNewPrivs 1\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -414,9 +703,18 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/process/sandbox/flags-property", test_flags_property);
+  g_test_add_func ("/process/sandbox/isolate-user", test_isolate_user);
+  g_test_add_func ("/process/sandbox/isolate-net", test_isolate_net);
+  g_test_add_func ("/process/sandbox/isolate-ipc", test_isolate_ipc);
+  g_test_add_func ("/process/sandbox/isolate-pid", test_isolate_pid);
+  g_test_add_func ("/process/sandbox/isolate-pid/signals",
+                   test_isolate_pid_signals);
+  g_test_add_func ("/process/sandbox/isolate-mount", test_isolate_mount);
   g_test_add_func ("/process/sandbox/no-new-privs", test_no_new_privs);
   g_test_add_func ("/process/sandbox/new-session", test_new_session);
   g_test_add_func ("/process/sandbox/die-with-parent", test_die_with_parent);
+  g_test_add_func ("/process/sandbox/die-with-parent/isolate-pid",
+                   test_die_with_parent_isolate_pid);
   g_test_add_func ("/process/sandbox/inherit-fds", test_inherit_fds);
   g_test_add_func ("/process/sandbox/take-fd", test_take_fd);
   g_test_add_func ("/process/sandbox/take-fd/swap", test_take_fd_swap);
@@ -427,6 +725,7 @@ main (int   argc,
   g_test_add_func ("/process/sandbox/take-fd/same-target-as-list",
                    test_take_fd_same_target_as_list);
   g_test_add_func ("/process/sandbox/take-fd/dispose", test_take_fd_dispose);
+  g_test_add_func ("/process/sandbox/sandbox", test_sandbox);
 
   return g_test_run ();
 }

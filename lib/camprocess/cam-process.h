@@ -47,9 +47,24 @@ typedef enum {
  * @CAM_PROCESS_FLAGS_NEW_SESSION: the child calls setsid()
  * @CAM_PROCESS_FLAGS_INHERIT_FDS: the child keeps every fd of the caller
  *   that lacks `FD_CLOEXEC`, not only those it is given
+ * @CAM_PROCESS_FLAGS_ISOLATE_USER: a new user namespace, with a host
+ *   identity that is never root unless asked for (see
+ *   [method@Cam.Process.set_user]); inside it the child is uid and gid 0
+ * @CAM_PROCESS_FLAGS_ISOLATE_NET: a new network namespace: no interface
+ *   but a loopback `lo` that is down
+ * @CAM_PROCESS_FLAGS_ISOLATE_IPC: a new IPC namespace (System V IPC,
+ *   POSIX message queues)
+ * @CAM_PROCESS_FLAGS_ISOLATE_PID: a new PID namespace whose pid 1 is the
+ *   child
+ * @CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, with
+ *   propagation made private
+ * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and
+ *   %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
  *
  * How [method@Cam.Process.start] sets up the child before it executes the
- * program; see [method@Cam.Process.set_flags] for the details.
+ * program; see [method@Cam.Process.set_flags] for the details and for what
+ * %CAM_PROCESS_FLAGS_SANDBOX promises.
  *
  * Since: 1.0
  */
@@ -59,6 +74,15 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_DIE_WITH_PARENT = 1 << 1,
   CAM_PROCESS_FLAGS_NEW_SESSION     = 1 << 2,
   CAM_PROCESS_FLAGS_INHERIT_FDS     = 1 << 3,
+  CAM_PROCESS_FLAGS_ISOLATE_USER    = 1 << 4,
+  CAM_PROCESS_FLAGS_ISOLATE_NET     = 1 << 5,
+  CAM_PROCESS_FLAGS_ISOLATE_IPC     = 1 << 6,
+  CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
+  CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
+  CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                      CAM_PROCESS_FLAGS_ISOLATE_NET |
+                                      CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
+                                      CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
 } CamProcessFlags;
 
 #define CAM_TYPE_PROCESS (cam_process_get_type ())
