@@ -294,14 +294,66 @@ clone_child (CamSpawnArgs *args,
 #define SANDBOX_UID 65534
 #define SANDBOX_GID 65534
 
-/* The error of a refused unshare() or namespace clone. */
+/* Reads an integer sysctl; -1 where it does not exist. */
+static gint64
+read_sysctl (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* Says why the kernel refused a new user namespace (EPERM, ENOSPC), where
+ * the system says so; NULL otherwise.  *ret_disabled tells a system that
+ * disables them from a limit or a policy.  The sysctls are per user
+ * namespace, and read in ours, the one the child tried to leave. */
+static const char *
+explain_userns_error (int       errsv,
+                      gboolean *ret_disabled)
+{
+  *ret_disabled = FALSE;
+  if (errsv != EPERM && errsv != ENOSPC)
+    return NULL;
+
+  *ret_disabled = TRUE;
+  if (read_sysctl ("/proc/sys/user/max_user_namespaces") == 0)
+    return _("user namespaces are disabled on this system (user.max_user_namespaces is 0)");
+  /* Debian and Ubuntu kernels before 6.1 */
+  if (errsv == EPERM && geteuid () != 0 &&
+      read_sysctl ("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+    return _("unprivileged user namespaces are disabled on this system (kernel.unprivileged_userns_clone is 0)");
+
+  *ret_disabled = FALSE;
+  if (errsv == ENOSPC)
+    return _("the limit of user namespaces is reached (user.max_user_namespaces)");
+  return _("user namespaces are not permitted here (a container or a seccomp filter may forbid them)");
+}
+
+/* The error of a refused unshare() or namespace clone: NOT_SUPPORTED where
+ * the system disables user namespaces, else from errno. */
 static void
 set_namespace_error (GError **error,
+                     int      ns_flags,
                      int      errsv)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               _("Failed to create the namespaces of the child process: %s"),
-               g_strerror (errsv));
+  gboolean disabled = FALSE;
+  const char *why = NULL;
+
+  if (ns_flags & CLONE_NEWUSER)
+    why = explain_userns_error (errsv, &disabled);
+
+  if (why != NULL)
+    g_set_error (error, G_IO_ERROR,
+                 disabled ? G_IO_ERROR_NOT_SUPPORTED
+                          : g_io_error_from_errno (errsv),
+                 _("Failed to create the namespaces of the child process: %s: %s"),
+                 why, g_strerror (errsv));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to create the namespaces of the child process: %s"),
+                 g_strerror (errsv));
 }
 
 /* Whether the caller's real, effective and saved ids are all @uid, @gid. */
@@ -397,7 +449,7 @@ set_clone_error (GError             **error,
                  _("Failed to create the child process in a new PID namespace: it needs CAP_SYS_ADMIN, or ISOLATE_USER without a change of user: %s"),
                  g_strerror (errsv));
   else if (args->clone_ns != 0 && errsv != ENOMEM && errsv != EAGAIN)
-    set_namespace_error (error, errsv);
+    set_namespace_error (error, args->clone_ns, errsv);
   else
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                  _("Failed to create the child process: %s"),
@@ -440,7 +492,7 @@ set_child_error (GError             **error,
                    msg);
       break;
     case CAM_SPAWN_STEP_UNSHARE:
-      set_namespace_error (error, report->error);
+      set_namespace_error (error, args->unshare_ns, report->error);
       break;
     case CAM_SPAWN_STEP_SETGROUPS_DENY:
       g_set_error (error, G_IO_ERROR, code,

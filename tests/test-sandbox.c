@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,11 +18,13 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "cam-test-seccomp.h"
 #include "cam-test-utils.h"
 
 static CamProcess *
@@ -672,6 +675,75 @@ test_take_fd_dispose (void)
   assert_pipe_closed (p[0]);
 }
 
+/* g_file_set_contents() writes a new file and renames it: not for /proc. */
+static void
+write_proc (const char *path,
+            const char *text)
+{
+  int fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  g_assert_no_errno (fd);
+  g_assert_cmpint (write (fd, text, strlen (text)), ==, strlen (text));
+  g_assert_no_errno (close (fd));
+}
+
+/* In a user namespace of our own we may set user.max_user_namespaces to 0
+ * for it alone, as an administrator would for the whole system. */
+static void
+test_userns_disabled (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *uid_map = NULL, *gid_map = NULL;
+  const char *why = "user namespaces are disabled on this system (user.max_user_namespaces is 0)";
+
+  if (skip_unless_userns () || !cam_test_in_subprocess ())
+    return;
+
+  /* Supplementary groups could not be dropped in there (setgroups is
+   * denied), and the child would try. */
+  if (getgroups (0, NULL) > 0)
+    g_assert_no_errno (setgroups (0, NULL));
+  uid_map = g_strdup_printf ("0 %u 1", geteuid ());
+  gid_map = g_strdup_printf ("0 %u 1", getegid ());
+  g_assert_no_errno (unshare (CLONE_NEWUSER));
+  write_proc ("/proc/self/setgroups", "deny");
+  write_proc ("/proc/self/uid_map", uid_map);
+  write_proc ("/proc/self/gid_map", gid_map);
+  write_proc ("/proc/sys/user/max_user_namespaces", "0");
+
+  /* We are uid 0 in here; ask for it, as nobody is not mapped. */
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  cam_process_set_user (process, 0, 0);
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, why);
+
+  /* With a PID namespace, the user namespace comes from the clone. */
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_SANDBOX |
+                                  CAM_PROCESS_FLAGS_ISOLATE_PID);
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, why);
+}
+
+/* A container's seccomp profile answers EPERM to unshare(). */
+static void
+test_userns_forbidden (void)
+{
+  g_autoptr(CamProcess) process = NULL;
+
+  if (skip_unless_userns ())
+    return;
+  if (!cam_test_seccomp_supported ())
+    {
+      g_test_skip ("no seccomp filter for this architecture");
+      return;
+    }
+  if (!cam_test_in_subprocess ())
+    return;
+
+  g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_unshare, EPERM));
+  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                      "user namespaces are not permitted here");
+}
+
 static void
 test_sandbox (void)
 {
@@ -725,6 +797,8 @@ main (int   argc,
   g_test_add_func ("/process/sandbox/take-fd/same-target-as-list",
                    test_take_fd_same_target_as_list);
   g_test_add_func ("/process/sandbox/take-fd/dispose", test_take_fd_dispose);
+  g_test_add_func ("/process/sandbox/userns/disabled", test_userns_disabled);
+  g_test_add_func ("/process/sandbox/userns/forbidden", test_userns_forbidden);
   g_test_add_func ("/process/sandbox/sandbox", test_sandbox);
 
   return g_test_run ();
