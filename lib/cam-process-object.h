@@ -34,6 +34,7 @@ struct _CamProcess
   CamProcessFlags       flags;
   GArray               *taken_fds; /* CamSpawnFd; sources owned, closed
                                     * when start() returns or at dispose */
+  GArray               *rlimits;  /* CamSpawnRlimit; unique resources */
   gboolean              has_user;
   guint32               uid;
   guint32               gid;

@@ -33,6 +33,7 @@ typedef enum {
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
+  CAM_SPAWN_STEP_RLIMIT,
   CAM_SPAWN_STEP_PDEATHSIG,
   CAM_SPAWN_STEP_PARENT_GONE,
   CAM_SPAWN_STEP_SETSID,
@@ -40,11 +41,20 @@ typedef enum {
   CAM_SPAWN_STEP_EXEC,
 } CamSpawnStep;
 
-/* What a failed child writes to the report pipe before _exit (127). */
+/* What a failed child writes to the report pipe before _exit (127):
+ * twelve bytes, less than PIPE_BUF, so written at once or not at all. */
 typedef struct {
   int step;     /* CamSpawnStep */
   int error;    /* errno of the failed call, never 0 */
+  int index;    /* CAM_SPAWN_STEP_RLIMIT: index in rlimits; else 0 */
 } CamSpawnReport;
+
+/* One resource limit the child sets with prlimit64(). */
+typedef struct {
+  int     resource;     /* RLIMIT_* */
+  guint64 soft;         /* RLIM64_INFINITY is G_MAXUINT64 */
+  guint64 hard;
+} CamSpawnRlimit;
 
 /* "0 65534 1\n": one line of a uid_map or gid_map, with room to spare. */
 #define CAM_SPAWN_ID_MAP_SIZE 48
@@ -71,6 +81,8 @@ typedef struct {
   gboolean              has_user;     /* uid and gid were set */
   guint32               uid;
   guint32               gid;
+  const CamSpawnRlimit *rlimits;      /* resources are unique */
+  gsize                 n_rlimits;
 
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:

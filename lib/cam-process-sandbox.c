@@ -3,13 +3,18 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The configuration of what the child does between clone and exec: flags
- * (namespaces, no_new_privs, die-with-parent, session, fds), taken fds and
- * user.  start() in cam-process.c copies it into CamSpawnArgs; cam-spawn.c
- * plans the child's steps from it and cam-spawn-child.c runs them.
+ * (namespaces, no_new_privs, die-with-parent, session, fds), taken fds,
+ * resource limits and user.  start() in cam-process.c copies it into
+ * CamSpawnArgs; cam-spawn.c plans the child's steps from it and
+ * cam-spawn-child.c runs them.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/resource.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "camprocess/camprocess.h"
 #include "cam-pidfd-util.h"
@@ -104,15 +109,15 @@ cam_process_close_taken_fds (CamProcess *self)
  *   without flags; no new privileges through exec; `SIGKILL` when its
  *   parent thread exits.
  *
- * It does not isolate the file system (the child sees the host's mounts
- * and may use whatever its host uid may, or what is world-readable and
+ * It does not isolate the file system (the child sees the host's mounts and
+ * may use whatever its host uid may, or what is world-readable and
  * world-writable), processes (it shares the PID namespace), System V IPC,
- * nor resource use, and it installs no seccomp filter.  It needs a
- * kernel with user namespaces enabled for the caller
- * (`user.max_user_namespaces` above 0; on older Debian and Ubuntu kernels
- * `kernel.unprivileged_userns_clone` for a caller that is not root) and
- * not forbidden by a container's seccomp profile; otherwise start() fails
- * with a #GError that says so.
+ * nor resource use (see [method@Cam.Process.set_rlimit]), and it installs
+ * no seccomp filter.  It needs a kernel with user namespaces enabled for
+ * the caller (`user.max_user_namespaces` above 0; on older Debian and
+ * Ubuntu kernels `kernel.unprivileged_userns_clone` for a caller that is
+ * not root) and not forbidden by a container's seccomp profile; otherwise
+ * start() fails with a #GError that says so.
  *
  * Since: 1.0
  */
@@ -183,6 +188,73 @@ cam_process_take_fd (CamProcess *self,
   if (source_fd >= 0)
     fcntl (source_fd, F_SETFD, FD_CLOEXEC);
   g_array_append_val (self->taken_fds, fd);
+}
+
+/**
+ * cam_process_set_rlimit:
+ * @self: a #CamProcess
+ * @resource: a resource, such as `RLIMIT_NOFILE`
+ * @soft: the soft limit; %G_MAXUINT64 for `RLIM_INFINITY`
+ * @hard: the hard limit; %G_MAXUINT64 for `RLIM_INFINITY`
+ * @error: return location for a #GError
+ *
+ * Sets a resource limit of the children started from now on, replacing
+ * an earlier one for the same @resource.  The child applies it with
+ * prlimit() after its namespaces and identity are set up, so raising a
+ * hard limit needs `CAP_SYS_RESOURCE` in the child's final identity: in a
+ * sandbox only lowering works.  A limit the kernel refuses then makes
+ * [method@Cam.Process.start] fail with a #GError naming the resource.
+ *
+ * A @resource the running kernel does not know, or @soft above @hard, is
+ * rejected at once with %G_IO_ERROR_INVALID_ARGUMENT and changes nothing.
+ *
+ * Returns: %TRUE if the limit was recorded
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_set_rlimit (CamProcess  *self,
+                        int          resource,
+                        guint64      soft,
+                        guint64      hard,
+                        GError     **error)
+{
+  CamSpawnRlimit lim = { resource, soft, hard };
+  struct rlimit64 current;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The kernel knows its resources; the headers we were built with may
+   * know others. */
+  if (prlimit64 (/* pid= */ 0, resource, /* new_limit= */ NULL,
+                 &current) < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Invalid resource limit %d: %s"), resource,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  if (soft > hard)
+    {
+      g_autofree char *name = cam_spawn_rlimit_name (resource);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Invalid resource limit “%s”: the soft limit %" G_GUINT64_FORMAT " is above the hard limit %" G_GUINT64_FORMAT),
+                   name, soft, hard);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->rlimits->len; i++)
+    if (g_array_index (self->rlimits, CamSpawnRlimit, i).resource == resource)
+      {
+        g_array_index (self->rlimits, CamSpawnRlimit, i) = lim;
+        return TRUE;
+      }
+  g_array_append_val (self->rlimits, lim);
+  return TRUE;
 }
 
 /**

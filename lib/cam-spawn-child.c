@@ -32,7 +32,7 @@
  *     own, so the parent need not act after the clone; then mount
  *     propagation made private;
  *  5. chdir, as the final identity;
- *  6. fds;
+ *  6. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
  *  7. PR_SET_PDEATHSIG, which any later change of ids would clear, then
  *     the check that the parent did not die before it was set (the
  *     signal is only sent for a death that comes after);
@@ -46,21 +46,30 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cam-process-private.h"
 
 static void G_GNUC_NORETURN
-child_fail (const CamSpawnArgs *args,
-            CamSpawnStep        step)
+child_fail_index (const CamSpawnArgs *args,
+                  CamSpawnStep        step,
+                  int                 index)
 {
-  CamSpawnReport report = { step, errno != 0 ? errno : ECHILD };
+  CamSpawnReport report = { step, errno != 0 ? errno : ECHILD, index };
 
-  /* Eight bytes to a pipe are written at once or not at all. */
+  /* Twelve bytes to a pipe are written at once or not at all. */
   if (write (args->report_fd, &report, sizeof report) < 0)
     { /* Nothing left to tell: the parent sees exit status 127. */ }
   _exit (127);
+}
+
+static void G_GNUC_NORETURN
+child_fail (const CamSpawnArgs *args,
+            CamSpawnStep        step)
+{
+  child_fail_index (args, step, 0);
 }
 
 /* Handlers installed by the parent must not run in the child: reset them
@@ -225,6 +234,24 @@ write_id_maps (const CamSpawnArgs *args)
   return CAM_SPAWN_STEP_NONE;
 }
 
+/* Sets the prepared limits; returns the index of the one refused, or -1. */
+static int
+set_rlimits (const CamSpawnArgs *args)
+{
+  for (gsize i = 0; i < args->n_rlimits; i++)
+    {
+      struct rlimit64 lim = {
+        .rlim_cur = args->rlimits[i].soft,
+        .rlim_max = args->rlimits[i].hard,
+      };
+
+      if (prlimit64 (/* pid= */ 0, args->rlimits[i].resource, &lim,
+                     /* old_limit= */ NULL) < 0)
+        return (int) i;
+    }
+  return -1;
+}
+
 /* Our parent's pid as /proc/self/stat gives it, for a child in a new PID
  * namespace, where getppid() is always 0 (the parent is outside it).  The
  * /proc we see is still the caller's, whose pid numbers it uses.  The
@@ -334,6 +361,10 @@ cam_spawn_child (void *data)
   if (!(args->flags & CAM_PROCESS_FLAGS_INHERIT_FDS) &&
       close_other_fds (args) < 0)
     child_fail (args, CAM_SPAWN_STEP_CLOSE_FDS);
+
+  r = set_rlimits (args);
+  if (r >= 0)
+    child_fail_index (args, CAM_SPAWN_STEP_RLIMIT, r);
 
   if (args->flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
     {

@@ -13,7 +13,7 @@
  * exec (execve() resets it to SIGCHLD): a child that fails before exec is
  * invisible to a foreign waitpid(-1), so we always reap it ourselves.
  *
- * Child setup (namespaces, identity) is decided here, in
+ * Child setup (namespaces, identity, rlimits) is decided here, in
  * prepare_child_setup(), so that the child only follows a plan: which ids
  * to switch to, which namespaces to unshare, the exact uid_map and gid_map
  * lines.
@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -356,6 +357,36 @@ set_namespace_error (GError **error,
                  g_strerror (errsv));
 }
 
+/* The name of an RLIMIT_* constant, or its number where our headers have
+ * no name for it, for messages. */
+char *
+cam_spawn_rlimit_name (int resource)
+{
+  static const char * const names[] = {
+    [RLIMIT_CPU] = "RLIMIT_CPU",
+    [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+    [RLIMIT_DATA] = "RLIMIT_DATA",
+    [RLIMIT_STACK] = "RLIMIT_STACK",
+    [RLIMIT_CORE] = "RLIMIT_CORE",
+    [RLIMIT_RSS] = "RLIMIT_RSS",
+    [RLIMIT_NPROC] = "RLIMIT_NPROC",
+    [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+    [RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",
+    [RLIMIT_AS] = "RLIMIT_AS",
+    [RLIMIT_LOCKS] = "RLIMIT_LOCKS",
+    [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+    [RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE",
+    [RLIMIT_NICE] = "RLIMIT_NICE",
+    [RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",
+    [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+  };
+
+  if (resource >= 0 && (gsize) resource < G_N_ELEMENTS (names) &&
+      names[resource] != NULL)
+    return g_strdup (names[resource]);
+  return g_strdup_printf ("%d", resource);
+}
+
 /* Whether the caller's real, effective and saved ids are all @uid, @gid. */
 static gboolean
 ids_are (guint32 uid,
@@ -463,6 +494,7 @@ set_child_error (GError             **error,
 {
   GIOErrorEnum code = g_io_error_from_errno (report->error);
   const char *msg = g_strerror (report->error);
+  g_autofree char *name = NULL;
 
   switch ((CamSpawnStep) report->step)
     {
@@ -528,6 +560,14 @@ set_child_error (GError             **error,
                    _("Failed to close file descriptors in the child process: %s"),
                    msg);
       break;
+    case CAM_SPAWN_STEP_RLIMIT:
+      if (report->index < 0 || (gsize) report->index >= args->n_rlimits)
+        goto invalid;
+      name = cam_spawn_rlimit_name (args->rlimits[report->index].resource);
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set resource limit “%s” of the child process: %s"),
+                   name, msg);
+      break;
     case CAM_SPAWN_STEP_PDEATHSIG:
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to set the parent death signal of the child process: %s"),
@@ -555,6 +595,7 @@ set_child_error (GError             **error,
       break;
     case CAM_SPAWN_STEP_NONE:
     default:
+    invalid:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("The child process sent an invalid report"));
       break;
@@ -595,7 +636,7 @@ clear_fd_tables (CamSpawnArgs *args)
 /**
  * cam_spawn:
  * @args: the request, with path, argv, envp, cwd, the fd map and the child
- *   setup (flags, user) set
+ *   setup (flags, user, rlimits) set
  * @ret_pidfd: (out): the child's pidfd, O_CLOEXEC, owned by the caller
  * @ret_pid: (out): the child's pid
  * @error: return location for a #GError

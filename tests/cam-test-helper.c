@@ -38,6 +38,9 @@
  *                           mnt in /proc/self/ns
  *   print-netifs OUT_FD     write "NAME up" or "NAME down" for each network
  *                           interface that if_nameindex() lists
+ *   print-rlimit OUT_FD RESOURCE
+ *                           write "SOFT HARD" of that RLIMIT_* number, -1 for
+ *                           RLIM_INFINITY
  *   print-session OUT_FD    write "PID SID PGID"
  *   try-open OUT_FD PATH    open PATH for reading; write "ok" or the errno
  *   try-create OUT_FD PATH  create PATH (O_EXCL); write "ok" or the errno
@@ -66,6 +69,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -521,6 +525,24 @@ mode_print_netifs (int    argc,
 }
 
 static int
+mode_print_rlimit (int    argc,
+                   char **argv)
+{
+  int out_fd = out_fd_arg (argc, argv);
+  struct rlimit64 lim;
+
+  if (argc != 4)
+    usage ("print-rlimit takes an output fd and a resource");
+  if (getrlimit64 (atoi (argv[3]), &lim) < 0)
+    die ("getrlimit");
+
+  write_format (out_fd, "%lld %lld\n",
+                lim.rlim_cur == RLIM64_INFINITY ? -1 : (long long) lim.rlim_cur,
+                lim.rlim_max == RLIM64_INFINITY ? -1 : (long long) lim.rlim_max);
+  return 0;
+}
+
+static int
 mode_print_session (int    argc,
                     char **argv)
 {
@@ -614,6 +636,7 @@ static const struct
   { "print-file", mode_print_file },
   { "print-ns", mode_print_ns },
   { "print-netifs", mode_print_netifs },
+  { "print-rlimit", mode_print_rlimit },
   { "print-session", mode_print_session },
   { "try-open", mode_try_open },
   { "try-create", mode_try_create },

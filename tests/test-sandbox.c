@@ -1,11 +1,11 @@
-/* test-sandbox.c: CamProcessFlags and fd remapping
+/* test-sandbox.c: CamProcessFlags, fd remapping, rlimits
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each flag is observed from inside the child by cam-test-helper: its
  * namespaces (/proc/self/ns inodes against ours), network interfaces,
- * NoNewPrivs, session.  Bad input must give a GError and leave no child.
- * Issue #3.
+ * NoNewPrivs, resource limits, session.  Bad input must give a GError
+ * and leave no child.  Issue #3.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -675,6 +676,137 @@ test_take_fd_dispose (void)
   assert_pipe_closed (p[0]);
 }
 
+/* Not RLIMIT_NOFILE, RLIMIT_DATA nor RLIMIT_STACK: valgrind emulates
+ * those for the child it runs until exec, and refuses to change them. */
+static void
+test_rlimit (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fsize = g_strdup_printf ("%d", RLIMIT_FSIZE);
+  g_autofree char *core = g_strdup_printf ("%d", RLIMIT_CORE);
+  g_autofree char *got_fsize = NULL, *got_core = NULL;
+
+  /* A later call replaces an earlier one for the same resource. */
+  g_assert_true (cam_process_set_rlimit (process, RLIMIT_FSIZE, 1 << 20,
+                                         1 << 21, &error));
+  g_assert_true (cam_process_set_rlimit (process, RLIMIT_FSIZE, 4096, 8192,
+                                         &error));
+  g_assert_true (cam_process_set_rlimit (process, RLIMIT_CORE, 0, 0, &error));
+  g_assert_no_error (error);
+
+  got_fsize = cam_test_run_helper_report (process, "print-rlimit", fsize,
+                                          NULL);
+  g_assert_cmpstr (got_fsize, ==, "4096 8192\n");
+  got_core = cam_test_run_helper_report (process, "print-rlimit", core, NULL);
+  g_assert_cmpstr (got_core, ==, "0 0\n");
+}
+
+static void
+test_rlimit_invalid (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *children = NULL;
+
+  g_assert_false (cam_process_set_rlimit (process, 9999, 1, 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "9999"));
+  g_clear_error (&error);
+
+  g_assert_false (cam_process_set_rlimit (process, -1, 1, 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_false (cam_process_set_rlimit (process, RLIMIT_NOFILE, 64, 32,
+                                          &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "“RLIMIT_NOFILE”"));
+
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, ==, "");
+}
+
+/* A hard RLIMIT_NOFILE above fs.nr_open is refused even to root: the
+ * child reports the step and the resource. */
+static void
+test_rlimit_refused (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nr_open = NULL, *fragment = NULL;
+  guint64 too_many;
+
+  g_assert_true (g_file_get_contents ("/proc/sys/fs/nr_open", &nr_open, NULL,
+                                      NULL));
+  too_many = g_ascii_strtoull (nr_open, NULL, 10) + 1;
+  g_assert_true (cam_process_set_rlimit (process, RLIMIT_NOFILE, 64,
+                                         too_many, &error));
+  g_assert_no_error (error);
+
+  fragment = g_strdup_printf ("resource limit “RLIMIT_NOFILE” of the child process: %s",
+                              g_strerror (EPERM));
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                      fragment);
+}
+
+/* Whether CapEff in /proc/self/status has CAP_SYS_RESOURCE (24). */
+static gboolean
+has_cap_sys_resource (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL,
+                                      NULL));
+  line = strstr (status, "\nCapEff:\t");
+  g_assert_nonnull (line);
+  return (g_ascii_strtoull (line + strlen ("\nCapEff:\t"), NULL, 16) >> 24) & 1;
+}
+
+/* Limits apply after the identity switch: root may raise a hard limit for
+ * its child, but not for a SANDBOX child, which is nobody on the host. */
+static void
+test_rlimit_sandbox (void)
+{
+  g_autoptr(CamProcess) plain = cam_process_new ();
+  g_autoptr(CamProcess) sandboxed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *msgqueue = g_strdup_printf ("%d", RLIMIT_MSGQUEUE);
+  g_autofree char *raised = NULL, *expected = NULL;
+  struct rlimit64 lim;
+  guint64 above;
+
+  if (skip_unless_root () || skip_unless_userns ())
+    return;
+  if (!has_cap_sys_resource ())
+    {
+      g_test_skip ("root lacks CAP_SYS_RESOURCE here (a container?): it cannot raise a hard limit either");
+      return;
+    }
+
+  g_assert_no_errno (getrlimit64 (RLIMIT_MSGQUEUE, &lim));
+  if (lim.rlim_max == RLIM64_INFINITY)
+    {
+      g_test_skip ("RLIMIT_MSGQUEUE has no hard limit to raise");
+      return;
+    }
+  above = lim.rlim_max + 1;
+
+  g_assert_true (cam_process_set_rlimit (plain, RLIMIT_MSGQUEUE, above,
+                                         above, &error));
+  raised = cam_test_run_helper_report (plain, "print-rlimit", msgqueue, NULL);
+  expected = g_strdup_printf ("%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n",
+                              above, above);
+  g_assert_cmpstr (raised, ==, expected);
+
+  sandboxed = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  g_assert_true (cam_process_set_rlimit (sandboxed, RLIMIT_MSGQUEUE, above,
+                                         above, &error));
+  assert_start_fails (sandboxed, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                      "“RLIMIT_MSGQUEUE”");
+}
+
 /* g_file_set_contents() writes a new file and renames it: not for /proc. */
 static void
 write_proc (const char *path,
@@ -797,6 +929,10 @@ main (int   argc,
   g_test_add_func ("/process/sandbox/take-fd/same-target-as-list",
                    test_take_fd_same_target_as_list);
   g_test_add_func ("/process/sandbox/take-fd/dispose", test_take_fd_dispose);
+  g_test_add_func ("/process/sandbox/rlimit", test_rlimit);
+  g_test_add_func ("/process/sandbox/rlimit/invalid", test_rlimit_invalid);
+  g_test_add_func ("/process/sandbox/rlimit/refused", test_rlimit_refused);
+  g_test_add_func ("/process/sandbox/rlimit/sandbox", test_rlimit_sandbox);
   g_test_add_func ("/process/sandbox/userns/disabled", test_userns_disabled);
   g_test_add_func ("/process/sandbox/userns/forbidden", test_userns_forbidden);
   g_test_add_func ("/process/sandbox/sandbox", test_sandbox);

@@ -111,6 +111,12 @@ void                  cam_process_take_fd         (CamProcess         *self,
                                                    int                 source_fd,
                                                    int                 target_fd);
 CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_set_rlimit      (CamProcess         *self,
+                                                   int                 resource,
+                                                   guint64             soft,
+                                                   guint64             hard,
+                                                   GError            **error);
+CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_user        (CamProcess         *self,
                                                    guint32             uid,
                                                    guint32             gid);
