@@ -35,6 +35,7 @@ struct _CamProcess
   GArray               *taken_fds; /* CamSpawnFd; sources owned, closed
                                     * when start() returns or at dispose */
   GArray               *rlimits;  /* CamSpawnRlimit; unique resources */
+  char                 *cgroup;   /* nullable */
   gboolean              has_user;
   guint32               uid;
   guint32               gid;

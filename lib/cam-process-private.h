@@ -83,6 +83,7 @@ typedef struct {
   guint32               gid;
   const CamSpawnRlimit *rlimits;      /* resources are unique */
   gsize                 n_rlimits;
+  const char           *cgroup;       /* nullable: a cgroup v2 directory */
 
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:
@@ -114,6 +115,8 @@ typedef struct {
   char                uid_map[CAM_SPAWN_ID_MAP_SIZE]; /* "" or one line */
   char                gid_map[CAM_SPAWN_ID_MAP_SIZE];
   pid_t               parent_pid;   /* getpid () before the clone */
+  int                 cgroup_fd;    /* -1, or an O_DIRECTORY fd of the
+                                     * cgroup v2 directory; owned */
 } CamSpawnArgs;
 
 int cam_spawn_child (void *data);

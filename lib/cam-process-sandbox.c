@@ -4,8 +4,8 @@
  *
  * The configuration of what the child does between clone and exec: flags
  * (namespaces, no_new_privs, die-with-parent, session, fds), taken fds,
- * resource limits and user.  start() in cam-process.c copies it into
- * CamSpawnArgs; cam-spawn.c plans the child's steps from it and
+ * resource limits, cgroup and user.  start() in cam-process.c copies it
+ * into CamSpawnArgs; cam-spawn.c plans the child's steps from it and
  * cam-spawn-child.c runs them.
  */
 #include "config.h"
@@ -112,12 +112,13 @@ cam_process_close_taken_fds (CamProcess *self)
  * It does not isolate the file system (the child sees the host's mounts and
  * may use whatever its host uid may, or what is world-readable and
  * world-writable), processes (it shares the PID namespace), System V IPC,
- * nor resource use (see [method@Cam.Process.set_rlimit]), and it installs
- * no seccomp filter.  It needs a kernel with user namespaces enabled for
- * the caller (`user.max_user_namespaces` above 0; on older Debian and
- * Ubuntu kernels `kernel.unprivileged_userns_clone` for a caller that is
- * not root) and not forbidden by a container's seccomp profile; otherwise
- * start() fails with a #GError that says so.
+ * nor resource use (see [method@Cam.Process.set_rlimit] and
+ * [method@Cam.Process.set_cgroup]), and it installs no seccomp filter.  It
+ * needs a kernel with user namespaces enabled for the caller
+ * (`user.max_user_namespaces` above 0; on older Debian and Ubuntu kernels
+ * `kernel.unprivileged_userns_clone` for a caller that is not root) and not
+ * forbidden by a container's seccomp profile; otherwise start() fails with
+ * a #GError that says so.
  *
  * Since: 1.0
  */
@@ -255,6 +256,39 @@ cam_process_set_rlimit (CamProcess  *self,
       }
   g_array_append_val (self->rlimits, lim);
   return TRUE;
+}
+
+/**
+ * cam_process_set_cgroup:
+ * @self: a #CamProcess
+ * @cgroup_path: (type filename) (nullable): a directory of the cgroup v2
+ *   hierarchy, such as `/sys/fs/cgroup/camera.slice/ipa`, or %NULL for the
+ *   caller's cgroup
+ *
+ * Places the children started from now on in @cgroup_path from their
+ * creation, with clone3()'s `CLONE_INTO_CGROUP` (Linux 5.7): they never
+ * run, not even for an instant, in the caller's cgroup.  The caller
+ * needs write access to its `cgroup.procs`.
+ *
+ * That clone copies the caller's page tables, as fork() does, instead of
+ * sharing its memory until exec: spawning costs more for a large caller.
+ *
+ * [method@Cam.Process.start] fails with %G_IO_ERROR_NOT_FOUND when the
+ * directory does not exist and with %G_IO_ERROR_NOT_SUPPORTED when it is
+ * not in a cgroup v2 hierarchy (a v1 controller, on a legacy or hybrid
+ * layout, cannot take it) or the kernel, or a sandbox such as valgrind,
+ * has no clone3().
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_cgroup (CamProcess *self,
+                        const char *cgroup_path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+
+  g_free (self->cgroup);
+  self->cgroup = g_strdup (cgroup_path);
 }
 
 /**

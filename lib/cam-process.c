@@ -17,9 +17,9 @@
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
  *
- * Child setup (flags, taken fds, rlimits, user) is configuration read by
- * start(), which hands it to cam_spawn() in CamSpawnArgs.  Taken fds are
- * owned here until a start() consumes them.
+ * Child setup (flags, taken fds, rlimits, cgroup, user) is configuration
+ * read by start(), which hands it to cam_spawn() in CamSpawnArgs.  Taken
+ * fds are owned here until a start() consumes them.
  */
 #include "config.h"
 
@@ -106,6 +106,7 @@ cam_process_finalize (GObject *object)
   g_free (self->cwd);
   g_array_unref (self->taken_fds);
   g_array_unref (self->rlimits);
+  g_free (self->cgroup);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (cam_process_parent_class)->finalize (object);
@@ -380,9 +381,9 @@ cam_process_child_exited (CamProcessExitStatus status,
  * [method@Cam.Process.take_fd] at their targets; every other fd is closed
  * in it unless %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  Signal handlers are
  * reset to their defaults and the signal mask is empty.  It is then set up
- * as [method@Cam.Process.set_flags], [method@Cam.Process.set_user] and
- * [method@Cam.Process.set_rlimit] asked.  start() closes the taken fds in
- * the caller when it returns.
+ * as [method@Cam.Process.set_flags], [method@Cam.Process.set_user],
+ * [method@Cam.Process.set_rlimit] and [method@Cam.Process.set_cgroup]
+ * asked.  start() closes the taken fds in the caller when it returns.
  *
  * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
  * CLONE_PIDFD` on a stack of its own, as posix_spawn() does, so spawning
@@ -452,6 +453,7 @@ cam_process_start (CamProcess         *self,
   args.gid = self->gid;
   args.rlimits = (const CamSpawnRlimit *) self->rlimits->data;
   args.n_rlimits = self->rlimits->len;
+  args.cgroup = self->cgroup;
 
   ok = cam_spawn (&args, &pidfd, &pid, error);
   cam_process_close_taken_fds (self);

@@ -13,15 +13,18 @@
  * exec (execve() resets it to SIGCHLD): a child that fails before exec is
  * invisible to a foreign waitpid(-1), so we always reap it ourselves.
  *
- * Child setup (namespaces, identity, rlimits) is decided here, in
+ * Child setup (namespaces, identity, rlimits, cgroup) is decided here, in
  * prepare_child_setup(), so that the child only follows a plan: which ids
  * to switch to, which namespaces to unshare, the exact uid_map and gid_map
- * lines.
+ * lines.  The vfork-like clone serves every request but one: placing the
+ * child in a cgroup needs clone3's CLONE_INTO_CGROUP, which only the
+ * fork-like path can pass (see clone_child()).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -30,6 +33,7 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -152,10 +156,11 @@ compute_base_fd (const CamSpawnFd *fds,
 }
 
 /* clone3() like fork(), with the pidfd and handlers cleared by the
- * kernel, and @ns_flags (CLONE_NEW*).  Returns the pid, 0 in the child, or
- * -errno. */
+ * kernel, @ns_flags (CLONE_NEW*) and, if @cgroup_fd >= 0, straight into
+ * that cgroup.  Returns the pid, 0 in the child, or -errno. */
 static pid_t
 clone3_fork (int  ns_flags,
+             int  cgroup_fd,
              int *ret_pidfd)
 {
   struct clone_args ca = {
@@ -163,8 +168,14 @@ clone3_fork (int  ns_flags,
     .pidfd = (guint64) (guintptr) ret_pidfd,
     .exit_signal = 0,
   };
-  long pid = syscall (SYS_clone3, &ca, sizeof ca);
+  long pid;
 
+  if (cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (guint64) cgroup_fd;
+    }
+  pid = syscall (SYS_clone3, &ca, sizeof ca);
   return pid < 0 ? -errno : (pid_t) pid;
 }
 
@@ -242,7 +253,7 @@ clone_vfork (CamSpawnArgs *args,
 /* clone3() like fork(), with the pidfd and handlers cleared by the
  * kernel; clone(2) where clone3() is missing.  Slower than clone_vfork()
  * with a large parent (page tables are copied), but it takes the clone3
- * flags that clone() lacks. */
+ * flags that clone() lacks: CLONE_INTO_CGROUP, which has no fallback. */
 static pid_t
 clone_fork_child (CamSpawnArgs *args,
                   int          *ret_pidfd)
@@ -253,8 +264,9 @@ clone_fork_child (CamSpawnArgs *args,
    * seccomp profiles may answer EPERM or ENOSYS to clone3.  EPERM may
    * also come from a namespace flag: clone() then answers it again. */
   args->reset_handlers = FALSE;
-  pid = clone3_fork (args->clone_ns, ret_pidfd);
-  if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM)
+  pid = clone3_fork (args->clone_ns, args->cgroup_fd, ret_pidfd);
+  if (args->cgroup_fd < 0 &&
+      (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM))
     {
       args->reset_handlers = TRUE;
       pid = clone_fork (args->clone_ns, ret_pidfd);
@@ -280,12 +292,14 @@ fork_path_forced (void)
 }
 
 /* Clones the child, which runs cam_spawn_child() and never returns here.
- * Returns the pid or -errno. */
+ * A cgroup takes the fork-like path: CLONE_INTO_CGROUP exists only for
+ * clone3(), whose child cannot run on a stack of its own from C.  Returns
+ * the pid or -errno. */
 static pid_t
 clone_child (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
-  if (fork_path_forced ())
+  if (args->cgroup_fd >= 0 || fork_path_forced ())
     return clone_fork_child (args, ret_pidfd);
   return clone_vfork (args, ret_pidfd);
 }
@@ -387,6 +401,43 @@ cam_spawn_rlimit_name (int resource)
   return g_strdup_printf ("%d", resource);
 }
 
+/* Opens the cgroup for CLONE_INTO_CGROUP and checks that it belongs to
+ * cgroup v2: a v1 hierarchy (or any other directory) cannot take it. */
+static gboolean
+open_cgroup (CamSpawnArgs  *args,
+             GError       **error)
+{
+  struct statfs sfs;
+  int errsv;
+
+  args->cgroup_fd = open (args->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  errsv = errno;
+  if (args->cgroup_fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to open cgroup “%s”: %s"), args->cgroup,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (fstatfs (args->cgroup_fd, &sfs) < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to open cgroup “%s”: %s"), args->cgroup,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Cannot place the child process in “%s”: it is not a directory of a cgroup v2 (unified) hierarchy"),
+                   args->cgroup);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Whether the caller's real, effective and saved ids are all @uid, @gid. */
 static gboolean
 ids_are (guint32 uid,
@@ -470,7 +521,16 @@ set_clone_error (GError             **error,
                  const CamSpawnArgs  *args,
                  int                  errsv)
 {
-  if (errsv == ENOSYS || errsv == EINVAL)
+  if (args->cgroup_fd >= 0 &&
+      (errsv == ENOSYS || errsv == EINVAL || errsv == E2BIG))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Cannot place the child process in cgroup “%s”: this needs clone3() with CLONE_INTO_CGROUP (Linux 5.7): %s"),
+                 args->cgroup, g_strerror (errsv));
+  else if (args->cgroup_fd >= 0 && errsv != ENOMEM && errsv != EAGAIN)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to create the child process in cgroup “%s”: %s"),
+                 args->cgroup, g_strerror (errsv));
+  else if (errsv == ENOSYS || errsv == EINVAL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                  _("Failed to create the child process: the kernel has neither clone3() nor clone() with CLONE_PIDFD (Linux 5.2): %s"),
                  g_strerror (errsv));
@@ -636,7 +696,7 @@ clear_fd_tables (CamSpawnArgs *args)
 /**
  * cam_spawn:
  * @args: the request, with path, argv, envp, cwd, the fd map and the child
- *   setup (flags, user, rlimits) set
+ *   setup (flags, user, rlimits, cgroup) set
  * @ret_pidfd: (out): the child's pidfd, O_CLOEXEC, owned by the caller
  * @ret_pid: (out): the child's pid
  * @error: return location for a #GError
@@ -660,6 +720,7 @@ cam_spawn (CamSpawnArgs *args,
   int r, errsv;
 
   args->report_fd = -1;
+  args->cgroup_fd = -1;
   if (!check_fds (args->fds, args->n_fds, error))
     return FALSE;
 
@@ -671,6 +732,12 @@ cam_spawn (CamSpawnArgs *args,
                    _("Failed to create a pipe for the child process: %s"),
                    g_strerror (-r));
       return FALSE;
+    }
+
+  if (args->cgroup != NULL && !open_cgroup (args, error))
+    {
+      r = -EINVAL;
+      goto out;
     }
 
   prepare_child_setup (args);
@@ -728,6 +795,7 @@ cam_spawn (CamSpawnArgs *args,
 out:
   cam_clear_fd (&read_fd);
   cam_clear_fd (&args->report_fd);
+  cam_clear_fd (&args->cgroup_fd);
   clear_fd_tables (args);
   return r == 0;
 }

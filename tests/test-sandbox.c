@@ -1,11 +1,11 @@
-/* test-sandbox.c: CamProcessFlags, fd remapping, rlimits
+/* test-sandbox.c: CamProcessFlags, fd remapping, rlimits, cgroup placement
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Each flag is observed from inside the child by cam-test-helper: its
  * namespaces (/proc/self/ns inodes against ours), network interfaces,
- * NoNewPrivs, resource limits, session.  Bad input must give a GError
- * and leave no child.  Issue #3.
+ * NoNewPrivs, resource limits, session, cgroup.  Bad input must give a
+ * GError and leave no child.  Issue #3.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -807,6 +807,135 @@ test_rlimit_sandbox (void)
                       "“RLIMIT_MSGQUEUE”");
 }
 
+/* The cgroup v2 mount point, from our mountinfo; NULL if none. */
+static char *
+find_cgroup2_mount (void)
+{
+  g_autofree char *mountinfo = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/self/mountinfo", &mountinfo, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (mountinfo, "\n", -1);
+  for (gsize i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
+      gsize n = g_strv_length (fields);
+
+      /* "ID PARENT DEV ROOT MOUNT_POINT … - cgroup2 SOURCE OPTIONS" */
+      if (n >= 10 && g_str_equal (fields[n - 3], "cgroup2"))
+        return g_strdup (fields[4]);
+    }
+  return NULL;
+}
+
+/* valgrind answers ENOSYS to clone3(); CLONE_INTO_CGROUP has no other way. */
+static gboolean
+skip_unless_clone3 (void)
+{
+  if (syscall (SYS_clone3, NULL, 0) < 0 && errno != ENOSYS)
+    return FALSE;
+  g_test_skip ("clone3() is not available (valgrind?): no CLONE_INTO_CGROUP");
+  return TRUE;
+}
+
+static void
+test_cgroup (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autofree char *root = find_cgroup2_mount ();
+  g_autofree char *name = NULL, *path = NULL, *msg = NULL;
+  g_autofree char *cgroup = NULL, *line = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (root == NULL)
+    {
+      g_test_skip ("no cgroup v2 hierarchy is mounted");
+      return;
+    }
+  if (skip_unless_clone3 ())
+    return;
+
+  name = g_strdup_printf ("cam-test-%d", (int) getpid ());
+  path = g_build_filename (root, name, NULL);
+  if (g_mkdir (path, 0755) < 0)
+    {
+      int errsv = errno;
+
+      msg = g_strdup_printf ("cannot create a cgroup in %s: %s", root,
+                             g_strerror (errsv));
+      g_test_skip (msg);
+      return;
+    }
+
+  cam_process_set_cgroup (process, path);
+  cgroup = cam_test_run_helper_report (process, "print-file",
+                                       "/proc/self/cgroup", NULL);
+  g_assert_no_errno (g_rmdir (path));
+
+  /* The v2 line is "0::PATH", relative to our cgroup namespace. */
+  lines = g_strsplit (cgroup, "\n", -1);
+  line = g_strdup_printf ("0::/%s", name);
+  g_assert_true (g_strv_contains ((const char * const *) lines, line));
+}
+
+static void
+test_cgroup_missing (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+
+  cam_process_set_cgroup (process, "/sys/fs/cgroup/cam-test-does-not-exist");
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                      "Failed to open cgroup “/sys/fs/cgroup/cam-test-does-not-exist”");
+}
+
+static void
+test_cgroup_not_v2 (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autofree char *dir = g_dir_make_tmp ("cam-test-cgroup-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  cam_process_set_cgroup (process, dir);
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                      "not a directory of a cgroup v2");
+  g_assert_no_errno (g_rmdir (dir));
+
+  /* A controller of a v1 (legacy or hybrid) layout, where there is one. */
+  if (g_file_test ("/sys/fs/cgroup/pids/cgroup.procs", G_FILE_TEST_EXISTS))
+    {
+      cam_process_set_cgroup (process, "/sys/fs/cgroup/pids");
+      assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                          "not a directory of a cgroup v2");
+    }
+}
+
+/* Where clone3() is refused, a cgroup cannot be had: the error says why. */
+static void
+test_cgroup_no_clone3 (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autofree char *root = find_cgroup2_mount ();
+
+  if (root == NULL)
+    {
+      g_test_skip ("no cgroup v2 hierarchy is mounted");
+      return;
+    }
+  if (!cam_test_seccomp_supported ())
+    {
+      g_test_skip ("no seccomp filter for this architecture");
+      return;
+    }
+  if (!cam_test_in_subprocess ())
+    return;
+
+  g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone3, ENOSYS));
+  cam_process_set_cgroup (process, root);
+  assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                      "CLONE_INTO_CGROUP");
+}
+
 /* g_file_set_contents() writes a new file and renames it: not for /proc. */
 static void
 write_proc (const char *path,
@@ -900,6 +1029,55 @@ test_sandbox (void)
   g_assert_cmpstr (nnp, ==, "NoNewPrivs 1\n");
 }
 
+/* Neither a sandboxed spawn nor a refused one leaves an fd behind (the
+ * cgroup directory, the taken fds) or a child. */
+static void
+test_no_leaks (void)
+{
+  g_autofree char *before = NULL, *after = NULL, *children = NULL;
+  g_autofree char *root = find_cgroup2_mount ();
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  cam_test_warm_up ();
+  before = cam_test_list_fds ();
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(CamProcess) refused = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *report = NULL;
+      int p[2];
+
+      if (userns_enabled ())
+        cam_process_set_flags (process, CAM_PROCESS_FLAGS_SANDBOX |
+                                        CAM_PROCESS_FLAGS_NEW_SESSION);
+      g_assert_true (cam_process_set_rlimit (process, RLIMIT_CORE, 0, 0,
+                                             &error));
+      cam_test_pipe (p);
+      cam_process_take_fd (process, p[0], 100);
+      report = cam_test_run_helper_report (process, "list-fds", NULL);
+      g_assert_no_errno (close (p[1]));
+
+      cam_process_set_cgroup (refused, root != NULL ? root : "/");
+      if (root != NULL)
+        cam_process_set_rlimit (refused, RLIMIT_NOFILE, 0, G_MAXUINT64 - 1,
+                                NULL);
+      cam_test_pipe (p);
+      cam_process_take_fd (refused, p[0], 100);
+      g_assert_false (cam_test_start_helper (refused, NULL, 0, &error, "exit",
+                                             "0", NULL));
+      g_assert_no_errno (close (p[1]));
+    }
+
+  after = cam_test_list_fds ();
+  g_assert_cmpstr (after, ==, before);
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -933,9 +1111,14 @@ main (int   argc,
   g_test_add_func ("/process/sandbox/rlimit/invalid", test_rlimit_invalid);
   g_test_add_func ("/process/sandbox/rlimit/refused", test_rlimit_refused);
   g_test_add_func ("/process/sandbox/rlimit/sandbox", test_rlimit_sandbox);
+  g_test_add_func ("/process/sandbox/cgroup", test_cgroup);
+  g_test_add_func ("/process/sandbox/cgroup/missing", test_cgroup_missing);
+  g_test_add_func ("/process/sandbox/cgroup/not-v2", test_cgroup_not_v2);
+  g_test_add_func ("/process/sandbox/cgroup/no-clone3", test_cgroup_no_clone3);
   g_test_add_func ("/process/sandbox/userns/disabled", test_userns_disabled);
   g_test_add_func ("/process/sandbox/userns/forbidden", test_userns_forbidden);
   g_test_add_func ("/process/sandbox/sandbox", test_sandbox);
+  g_test_add_func ("/process/sandbox/no-leaks", test_no_leaks);
 
   return g_test_run ();
 }

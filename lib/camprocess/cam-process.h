@@ -117,6 +117,9 @@ gboolean              cam_process_set_rlimit      (CamProcess         *self,
                                                    guint64             hard,
                                                    GError            **error);
 CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_cgroup      (CamProcess         *self,
+                                                   const char         *cgroup_path);
+CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_user        (CamProcess         *self,
                                                    guint32             uid,
                                                    guint32             gid);
