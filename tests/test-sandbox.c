@@ -344,6 +344,9 @@ test_isolate_mount (void)
   g_assert_cmpint (finished.code, ==, 0);
   cam_test_finished_unwatch (&finished);
   g_assert_no_errno (close (p[0]));
+
+  g_assert_no_errno (umount (dir));
+  g_assert_no_errno (g_rmdir (dir));
 }
 
 static void
