@@ -11,7 +11,7 @@
  *
  *   exit N                  exit with status N (0–255)
  *   sleep [READY_FD]        write "ready\n" to READY_FD if given, then wait
- *                           for a signal forever
+ *                           for a signal (for at most SLEEP_LIMIT_SECONDS)
  *   ignore-term [READY_FD]  ignore SIGTERM, then like sleep
  *   list-fds [OUT_FD]       write the sorted numbers of the open fds,
  *                           space-separated, then "\n"
@@ -77,6 +77,10 @@
 #define EXIT_SYSCALL_FAILED 1
 #define EXIT_USAGE          2
 
+/* A sleeping helper whose test failed before killing it is orphaned; SIGALRM
+ * ends it after this long, well past any test's timeout. */
+#define SLEEP_LIMIT_SECONDS 120
+
 extern char **environ;
 
 static void
@@ -140,9 +144,26 @@ write_line (int         fd,
   write_all (fd, "\n", 1);
 }
 
+/* Waits for a signal.  stdin, stdout and stderr go to /dev/null first: they
+ * are the test's, and `meson test` waits for EOF on its output pipes, so an
+ * orphan holding them would turn a failed test into a timeout. */
 static void
 wait_forever (const char *ready_fd_arg)
 {
+  int null_fd;
+
+  alarm (SLEEP_LIMIT_SECONDS);
+
+  null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null_fd < 0)
+    die ("open /dev/null");
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+    {
+      if (dup2 (null_fd, fd) < 0)
+        die ("dup2");
+    }
+  close (null_fd);
+
   if (ready_fd_arg != NULL)
     write_line (parse_fd (ready_fd_arg, -1), "ready");
 
