@@ -46,6 +46,9 @@ cam_clear_fd (int *fd)
   *fd = -1;
 }
 
+int      cam_pidfd_send_signal      (int                   pidfd,
+                                     int                   pid,
+                                     int                   signum);
 int      cam_pidfd_reap             (int                   pidfd,
                                      gboolean              block,
                                      CamProcessExitStatus *ret_status,

@@ -89,8 +89,12 @@ cam_process_dispose (GObject *object)
       CamProcessExitStatus status;
       int code;
 
-      pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
-      cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
+      /* A child we could not kill is not waited for: better a zombie
+       * than a hang. */
+      if (cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL) == 0)
+        cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
+      else
+        cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
     }
   cam_process_release_child (self);
 
@@ -516,8 +520,8 @@ cam_process_send_signal (CamProcess  *self,
   g_mutex_lock (&self->lock);
   if (self->pidfd >= 0)
     {
-      r = pidfd_send_signal (self->pidfd, signum, NULL, 0);
-      errsv = errno;
+      r = cam_pidfd_send_signal (self->pidfd, self->pid, signum);
+      errsv = -r;
     }
   else
     {
@@ -559,7 +563,7 @@ cam_process_kill (CamProcess *self)
 
   g_mutex_lock (&self->lock);
   if (self->pidfd >= 0)
-    pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+    cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL);
   g_mutex_unlock (&self->lock);
 }
 

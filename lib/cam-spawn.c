@@ -777,7 +777,7 @@ cam_spawn (CamSpawnArgs *args,
 
       /* A failed child exits at once; one we cannot hear from is killed. */
       if (r < 0)
-        pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
+        cam_pidfd_send_signal (pidfd, pid, SIGKILL);
       cam_pidfd_reap (pidfd, TRUE, &status, &code);
       cam_clear_fd (&pidfd);
       if (r > 0)
