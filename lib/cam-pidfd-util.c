@@ -8,8 +8,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,44 +62,29 @@ pidfd_get_exit_status (int  pidfd,
 
 /**
  * cam_pidfd_send_signal:
- * @pidfd: a pidfd of our child
+ * @pidfd: a pidfd of our child, not yet reaped by us
  * @pid: its pid
- * @signum: a signal number
+ * @signum: the signal
  *
- * Sends @signum through the pidfd with pidfd_send_signal() (Linux 5.1).
- * Where that answers ENOSYS, as under valgrind 3.19 or behind a seccomp
- * filter, falls back to kill(), but only while the child is provably
- * still ours: a waitid(WNOWAIT) on the pidfd sees it running or as an
- * unreaped zombie, so its pid cannot have been reused.  A foreign reaper
- * would have to reap it and the pid be reused between that probe and the
- * kill(), a window pidfd_send_signal() does not have.
+ * Signals the child through its pidfd.  Where pidfd_send_signal() is
+ * missing (valgrind 3.19 answers ENOSYS to it; the kernel has it since 5.1,
+ * before CLONE_PIDFD), falls back to kill(): the pid cannot be reused
+ * while our unreaped child holds it, short of a foreign reaper.
  *
- * Returns: 0, -ESRCH if the child was reaped by someone else, or another
- *   -errno (-EINVAL for an invalid signal number)
+ * Returns: 0, or -errno
  */
 int
 cam_pidfd_send_signal (int pidfd,
                        int pid,
                        int signum)
 {
-  siginfo_t info = { 0 };
-  int r;
-
   if (pidfd_send_signal (pidfd, signum, NULL, 0) == 0)
     return 0;
   if (errno != ENOSYS)
     return -errno;
-
-  do
-    r = waitid (P_PIDFD, (id_t) pidfd, &info,
-                WEXITED | WNOHANG | WNOWAIT | __WALL);
-  while (r < 0 && errno == EINTR);
-  if (r < 0)
-    return errno == ECHILD ? -ESRCH : -errno;
-
-  if (kill (pid, signum) < 0)
-    return -errno;
-  return 0;
+  if (kill (pid, signum) == 0)
+    return 0;
+  return -errno;
 }
 
 /**

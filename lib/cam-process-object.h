@@ -33,6 +33,16 @@ struct _CamProcess
   GMainContext         *context;  /* owned; thread-default at start;
                                    * set and cleared under @lock */
 
+  /* Child setup (cam-process-sandbox.c), read by start(). */
+  CamProcessFlags       flags;
+  GArray               *taken_fds; /* CamSpawnFd; sources owned, closed
+                                    * when start() returns or at dispose */
+  GArray               *rlimits;  /* CamSpawnRlimit; unique resources */
+  char                 *cgroup;   /* nullable */
+  gboolean              has_user;
+  guint32               uid;
+  guint32               gid;
+
   /* GInitable construction (cam-process.c). */
   char                **argv;         /* construct-only, nullable */
   gboolean              initialized;  /* init() has run */
@@ -60,6 +70,9 @@ struct _CamProcess
 void cam_process_child_exited   (CamProcessExitStatus  status,
                                  int                   code,
                                  gpointer              user_data);
+
+/* cam-process-sandbox.c */
+void cam_process_close_taken_fds (CamProcess *self);
 
 /* cam-process-io.c: the stdio of one start.  cam_process_stdio_open()
  * fills @map with the child's ends (at most one entry per fd 0, 1, 2);

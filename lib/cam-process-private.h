@@ -13,23 +13,51 @@
 #include <sys/types.h>
 #include <glib.h>
 
+#include "camprocess/cam-process.h"
+
 G_BEGIN_DECLS
 
 /* The steps the child runs, in order; a failure reports the step. */
 typedef enum {
   CAM_SPAWN_STEP_NONE,
   CAM_SPAWN_STEP_SIGNALS,
+  CAM_SPAWN_STEP_SETGROUPS,
+  CAM_SPAWN_STEP_SETRESGID,
+  CAM_SPAWN_STEP_SETRESUID,
+  CAM_SPAWN_STEP_DUMPABLE,
+  CAM_SPAWN_STEP_UNSHARE,
+  CAM_SPAWN_STEP_SETGROUPS_DENY,
+  CAM_SPAWN_STEP_UID_MAP,
+  CAM_SPAWN_STEP_GID_MAP,
+  CAM_SPAWN_STEP_MOUNT_PRIVATE,
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
+  CAM_SPAWN_STEP_RLIMIT,
+  CAM_SPAWN_STEP_PDEATHSIG,
+  CAM_SPAWN_STEP_PARENT_GONE,
+  CAM_SPAWN_STEP_SETSID,
+  CAM_SPAWN_STEP_NO_NEW_PRIVS,
   CAM_SPAWN_STEP_EXEC,
 } CamSpawnStep;
 
-/* What a failed child writes to the report pipe before _exit (127). */
+/* What a failed child writes to the report pipe before _exit (127):
+ * twelve bytes, less than PIPE_BUF, so written at once or not at all. */
 typedef struct {
   int step;     /* CamSpawnStep */
   int error;    /* errno of the failed call, never 0 */
+  int index;    /* CAM_SPAWN_STEP_RLIMIT: index in rlimits; else 0 */
 } CamSpawnReport;
+
+/* One resource limit the child sets with prlimit64(). */
+typedef struct {
+  int     resource;     /* RLIMIT_* */
+  guint64 soft;         /* RLIM64_INFINITY is G_MAXUINT64 */
+  guint64 hard;
+} CamSpawnRlimit;
+
+/* "0 65534 1\n": one line of a uid_map or gid_map, with room to spare. */
+#define CAM_SPAWN_ID_MAP_SIZE 48
 
 /* One fd the child gets: @source in the parent becomes @target in the
  * child, without FD_CLOEXEC.  Targets are unique. */
@@ -47,6 +75,16 @@ typedef struct {
   const CamSpawnFd   *fds;
   gsize               n_fds;
 
+  /* Child setup, filled by cam-process.c; borrowed for the duration of
+   * cam_spawn().  See cam_process_set_flags() for the meaning. */
+  CamProcessFlags       flags;
+  gboolean              has_user;     /* uid and gid were set */
+  guint32               uid;
+  guint32               gid;
+  const CamSpawnRlimit *rlimits;      /* resources are unique */
+  gsize                 n_rlimits;
+  const char           *cgroup;       /* nullable: a cgroup v2 directory */
+
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:
                                      * 0, 1, 2, the targets, report_fd */
@@ -62,6 +100,23 @@ typedef struct {
   sigset_t            child_mask;   /* the mask the program starts with */
   int                 report_fd;    /* write end of an O_CLOEXEC pipe,
                                      * above base_fd */
+
+  /* Child setup, prepared by cam_spawn() from the fields above. */
+  int                 clone_ns;     /* CLONE_NEW* given to clone: NEWPID,
+                                     * and NEWUSER when no ids change */
+  int                 unshare_ns;   /* CLONE_NEW* the child unshares */
+  gboolean            set_ids;      /* switch to target_uid/target_gid */
+  gboolean            drop_groups;  /* setgroups (0) first: the caller has
+                                     * supplementary groups */
+  guint32             target_uid;   /* host ids of the child */
+  guint32             target_gid;
+  gboolean            set_dumpable; /* PR_SET_DUMPABLE 1 before unshare,
+                                     * so the child may write its maps */
+  char                uid_map[CAM_SPAWN_ID_MAP_SIZE]; /* "" or one line */
+  char                gid_map[CAM_SPAWN_ID_MAP_SIZE];
+  pid_t               parent_pid;   /* getpid () before the clone */
+  int                 cgroup_fd;    /* -1, or an O_DIRECTORY fd of the
+                                     * cgroup v2 directory; owned */
 } CamSpawnArgs;
 
 int cam_spawn_child (void *data);

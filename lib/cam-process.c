@@ -27,11 +27,17 @@
  * The watch holds no reference: disposing a running CamProcess kills the
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
+ *
+ * Child setup (flags, taken fds, rlimits, cgroup, user) is configuration
+ * read by start(), which hands it to cam_spawn() in CamSpawnArgs.  Taken
+ * fds are owned here until a start() consumes them.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/pidfd.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -90,6 +96,7 @@ enum {
   PROP_RUNNING,
   PROP_EXIT_STATUS,
   PROP_EXIT_CODE,
+  PROP_FLAGS,
   PROP_STDIO_FLAGS,
   PROP_ARGV,
   N_PROPS
@@ -138,13 +145,19 @@ cam_process_dispose (GObject *object)
 {
   CamProcess *self = CAM_PROCESS (object);
 
+  cam_process_close_taken_fds (self);
+
   if (self->pidfd >= 0)
     {
       CamProcessExitStatus status;
       int code;
 
-      cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL);
-      cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
+      /* A child we could not kill is not waited for: better a zombie
+       * than a hang. */
+      if (cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL) == 0)
+        cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
+      else
+        cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
     }
   cam_process_release_child (self);
   g_clear_object (&self->stdin_pipe);
@@ -161,6 +174,9 @@ cam_process_finalize (GObject *object)
 
   g_strfreev (self->envp);
   g_free (self->cwd);
+  g_array_unref (self->taken_fds);
+  g_array_unref (self->rlimits);
+  g_free (self->cgroup);
   g_strfreev (self->argv);
   g_clear_error (&self->init_error);
   g_mutex_clear (&self->lock);
@@ -190,6 +206,9 @@ cam_process_get_property (GObject    *object,
     case PROP_EXIT_CODE:
       g_value_set_int (value, cam_process_get_exit_code (self));
       break;
+    case PROP_FLAGS:
+      g_value_set_flags (value, cam_process_get_flags (self));
+      break;
     case PROP_STDIO_FLAGS:
       g_value_set_flags (value, cam_process_get_stdio_flags (self));
       break;
@@ -211,6 +230,9 @@ cam_process_set_property (GObject      *object,
 
   switch (prop_id)
     {
+    case PROP_FLAGS:
+      cam_process_set_flags (self, g_value_get_flags (value));
+      break;
     case PROP_STDIO_FLAGS:
       cam_process_set_stdio_flags (self, g_value_get_flags (value));
       break;
@@ -232,6 +254,8 @@ cam_process_class_init (CamProcessClass *klass)
   object_class->finalize = cam_process_finalize;
   object_class->get_property = cam_process_get_property;
   object_class->set_property = cam_process_set_property;
+
+  cam_process_flags_get_type ();
 
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -291,6 +315,20 @@ cam_process_class_init (CamProcessClass *klass)
     g_param_spec_int ("exit-code", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                       G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:flags:
+   *
+   * How the children started from now on are set up between clone and
+   * exec.  See [method@Cam.Process.set_flags].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_FLAGS] =
+    g_param_spec_flags ("flags", NULL, NULL,
+                        CAM_TYPE_PROCESS_FLAGS, CAM_PROCESS_FLAGS_NONE,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS);
 
   /**
    * CamProcess:stdio-flags:
@@ -358,6 +396,8 @@ cam_process_init (CamProcess *self)
   self->pidfd = -1;
   self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
   self->exit_code = -1;
+  self->taken_fds = g_array_new (FALSE, FALSE, sizeof (CamSpawnFd));
+  self->rlimits = g_array_new (FALSE, FALSE, sizeof (CamSpawnRlimit));
 }
 
 /* Starts the child of the "argv" property, once. */
@@ -541,10 +581,15 @@ cam_process_child_exited (CamProcessExitStatus status,
  * @n_fds: the number of elements of @fds
  * @error: return location for a #GError
  *
- * Starts the child.  It gets the fds in @fds from the caller, and
- * standard input, output and error as [property@Cam.Process:stdio-flags]
- * say (by default the caller's); every other fd is closed in it.  Signal
- * handlers are reset to their defaults and the signal mask is empty.
+ * Starts the child.  It gets the fds in @fds from the caller, the fds
+ * given to [method@Cam.Process.take_fd] at their targets, and standard
+ * input, output and error as [property@Cam.Process:stdio-flags] say (by
+ * default the caller's); every other fd is closed in it unless
+ * %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  Signal handlers are reset to
+ * their defaults and the signal mask is empty.  It is then set up as
+ * [method@Cam.Process.set_flags], [method@Cam.Process.set_user],
+ * [method@Cam.Process.set_rlimit] and [method@Cam.Process.set_cgroup]
+ * asked.  start() closes the taken fds in the caller when it returns.
  *
  * The child is created with clone() and `CLONE_VM | CLONE_VFORK |
  * CLONE_PIDFD` on a stack of its own, as posix_spawn() does, so spawning
@@ -556,10 +601,10 @@ cam_process_child_exited (CamProcessExitStatus status,
  *
  * start() returns once the child has executed @path.  When anything fails
  * before that (a missing program, a bad fd, a directory that does not
- * exist, an fd of @fds that is also a standard stream given by the stdio
- * flags), it returns a #GError in the %G_IO_ERROR domain naming the failed
- * step, and no child is left.  Calling it while a child runs fails with
- * %G_IO_ERROR_PENDING.
+ * exist, a setup step the kernel refuses, an fd given twice to the same
+ * number, such as one of @fds that the stdio flags also give), it returns
+ * a #GError in the %G_IO_ERROR domain naming the failed step, and no child
+ * is left.  Calling it while a child runs fails with %G_IO_ERROR_PENDING.
  *
  * Returns: %TRUE if the child runs @path
  *
@@ -578,7 +623,8 @@ cam_process_start (CamProcess         *self,
   CamSpawnArgs args = { 0 };
   CamProcessStdio stdio;
   GSource *watch;
-  gboolean spawned;
+  gsize n_map;
+  gboolean ok;
   int pidfd, pid;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
@@ -591,17 +637,25 @@ cam_process_start (CamProcess         *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
                    _("Cannot start “%s”: the process is already running"),
                    path);
+      cam_process_close_taken_fds (self);
       return FALSE;
     }
 
   if (!cam_process_stdio_open (self->stdio_flags, &stdio, error))
-    return FALSE;
+    {
+      cam_process_close_taken_fds (self);
+      return FALSE;
+    }
 
-  fd_map = g_new (CamSpawnFd, n_fds + G_N_ELEMENTS (stdio.map));
+  n_map = n_fds + self->taken_fds->len + stdio.n_map;
+  fd_map = g_new (CamSpawnFd, MAX (n_map, 1));
   for (gsize i = 0; i < n_fds; i++)
     fd_map[i] = (CamSpawnFd) { fds[i], fds[i] };
-  for (gsize i = 0; i < stdio.n_map; i++)
-    fd_map[n_fds + i] = stdio.map[i];
+  if (self->taken_fds->len > 0)
+    memcpy (fd_map + n_fds, self->taken_fds->data,
+            self->taken_fds->len * sizeof (CamSpawnFd));
+  memcpy (fd_map + n_fds + self->taken_fds->len, stdio.map,
+          stdio.n_map * sizeof (CamSpawnFd));
 
   args.path = path;
   args.argv = argv != NULL ? argv : default_argv;
@@ -609,13 +663,21 @@ cam_process_start (CamProcess         *self,
                                  : (const char * const *) environ;
   args.cwd = self->cwd;
   args.fds = fd_map;
-  args.n_fds = n_fds + stdio.n_map;
+  args.n_fds = n_map;
+  args.flags = self->flags;
+  args.has_user = self->has_user;
+  args.uid = self->uid;
+  args.gid = self->gid;
+  args.rlimits = (const CamSpawnRlimit *) self->rlimits->data;
+  args.n_rlimits = self->rlimits->len;
+  args.cgroup = self->cgroup;
 
-  spawned = cam_spawn (&args, &pidfd, &pid, error);
-  if (spawned)
+  ok = cam_spawn (&args, &pidfd, &pid, error);
+  cam_process_close_taken_fds (self);
+  if (ok)
     cam_process_stdio_commit (self, &stdio);
   cam_process_stdio_clear (&stdio);
-  if (!spawned)
+  if (!ok)
     return FALSE;
 
   watch = cam_pidfd_source_new (pidfd);

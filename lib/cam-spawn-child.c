@@ -14,26 +14,62 @@
  * {step, errno} to the report pipe and exits with 127; the parent reads
  * the pipe, reaps the child and turns the report into a GError.  A
  * successful execve() closes the O_CLOEXEC pipe: the parent reads EOF.
+ *
+ * The order matters:
+ *  1. signals: handlers reset and mask restored, before anything can fail;
+ *  2. identity: supplementary groups, gid, then uid, with raw syscalls:
+ *     glibc's setresuid() and friends signal every thread of the process
+ *     to keep their credentials in sync (setxid), which a CLONE_VM child
+ *     must never do; the uid goes last, as it drops the right to change
+ *     the others;
+ *  3. PR_SET_DUMPABLE 1: changing ids cleared it, and the /proc/self files
+ *     of a non-dumpable process belong to host root, so the child could
+ *     not write its own uid_map.  Under CLONE_VM the flag lives in the
+ *     shared mm: cam_spawn() restores the parent's value afterwards;
+ *  4. namespaces (unshare), then "deny" to /proc/self/setgroups, then
+ *     uid_map and gid_map, which the child writes itself: an unprivileged
+ *     process may map its own ids once it is in a user namespace of its
+ *     own, so the parent need not act after the clone; then mount
+ *     propagation made private;
+ *  5. chdir, as the final identity;
+ *  6. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
+ *  7. PR_SET_PDEATHSIG, which any later change of ids would clear, then
+ *     the check that the parent did not die before it was set (the
+ *     signal is only sent for a death that comes after);
+ *  8. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cam-process-private.h"
 
 static void G_GNUC_NORETURN
-child_fail (const CamSpawnArgs *args,
-            CamSpawnStep        step)
+child_fail_index (const CamSpawnArgs *args,
+                  CamSpawnStep        step,
+                  int                 index)
 {
-  CamSpawnReport report = { step, errno != 0 ? errno : ECHILD };
+  CamSpawnReport report = { step, errno != 0 ? errno : ECHILD, index };
 
-  /* Eight bytes to a pipe are written at once or not at all. */
+  /* Twelve bytes to a pipe are written at once or not at all. */
   if (write (args->report_fd, &report, sizeof report) < 0)
     { /* Nothing left to tell: the parent sees exit status 127. */ }
   _exit (127);
+}
+
+static void G_GNUC_NORETURN
+child_fail (const CamSpawnArgs *args,
+            CamSpawnStep        step)
+{
+  child_fail_index (args, step, 0);
 }
 
 /* Handlers installed by the parent must not run in the child: reset them
@@ -131,6 +167,150 @@ close_other_fds (const CamSpawnArgs *args)
   return close_range ((unsigned int) next, ~0U, /* flags= */ 0);
 }
 
+/* Switches to the prepared host identity: groups, gid, then uid.  Returns
+ * the failed step, or CAM_SPAWN_STEP_NONE. */
+static CamSpawnStep
+switch_ids (const CamSpawnArgs *args)
+{
+  if (args->drop_groups &&
+      syscall (SYS_setgroups, /* size= */ 0, /* list= */ NULL) < 0)
+    return CAM_SPAWN_STEP_SETGROUPS;
+  if (syscall (SYS_setresgid, args->target_gid, args->target_gid,
+               args->target_gid) < 0)
+    return CAM_SPAWN_STEP_SETRESGID;
+  if (syscall (SYS_setresuid, args->target_uid, args->target_uid,
+               args->target_uid) < 0)
+    return CAM_SPAWN_STEP_SETRESUID;
+  return CAM_SPAWN_STEP_NONE;
+}
+
+/* Writes @text to a /proc file in one write().  -1 with errno on failure. */
+static int
+write_proc_file (const char *path,
+                 const char *text)
+{
+  size_t len = 0;
+  ssize_t n;
+  int fd;
+
+  while (text[len] != '\0')
+    len++;
+
+  fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  do
+    n = write (fd, text, len);
+  while (n < 0 && errno == EINTR);
+  if (n >= 0 && (size_t) n != len)
+    {
+      n = -1;
+      errno = EIO;
+    }
+  if (n < 0)
+    {
+      int errsv = errno;
+
+      close (fd);
+      errno = errsv;
+      return -1;
+    }
+  return close (fd);
+}
+
+/* Maps the child's own host ids in the user namespace it has just
+ * entered.  "deny" must come before gid_map: an unprivileged writer may
+ * not map a gid while setgroups() is allowed.  Returns the failed step,
+ * or CAM_SPAWN_STEP_NONE. */
+static CamSpawnStep
+write_id_maps (const CamSpawnArgs *args)
+{
+  if (write_proc_file ("/proc/self/setgroups", "deny") < 0)
+    return CAM_SPAWN_STEP_SETGROUPS_DENY;
+  if (write_proc_file ("/proc/self/uid_map", args->uid_map) < 0)
+    return CAM_SPAWN_STEP_UID_MAP;
+  if (write_proc_file ("/proc/self/gid_map", args->gid_map) < 0)
+    return CAM_SPAWN_STEP_GID_MAP;
+  return CAM_SPAWN_STEP_NONE;
+}
+
+/* Sets the prepared limits; returns the index of the one refused, or -1. */
+static int
+set_rlimits (const CamSpawnArgs *args)
+{
+  for (gsize i = 0; i < args->n_rlimits; i++)
+    {
+      struct rlimit64 lim = {
+        .rlim_cur = args->rlimits[i].soft,
+        .rlim_max = args->rlimits[i].hard,
+      };
+
+      if (prlimit64 (/* pid= */ 0, args->rlimits[i].resource, &lim,
+                     /* old_limit= */ NULL) < 0)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Our parent's pid as /proc/self/stat gives it, for a child in a new PID
+ * namespace, where getppid() is always 0 (the parent is outside it).  The
+ * /proc we see is still the caller's, whose pid numbers it uses.  The
+ * fourth field follows the last ')': comm may hold anything.  -1 with errno
+ * on failure. */
+static pid_t
+read_proc_ppid (void)
+{
+  char buf[512];
+  ssize_t n;
+  pid_t ppid = 0;
+  char *p = NULL;
+  int fd, errsv;
+
+  fd = open ("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  do
+    n = read (fd, buf, sizeof buf - 1);
+  while (n < 0 && errno == EINTR);
+  errsv = errno;
+  close (fd);
+  if (n < 0)
+    {
+      errno = errsv;
+      return -1;
+    }
+  buf[n] = '\0';
+
+  for (ssize_t i = 0; i < n; i++)
+    if (buf[i] == ')')
+      p = buf + i;
+  /* ") S 1234 " */
+  if (p == NULL || p[1] != ' ' || p[2] == '\0' || p[3] != ' ')
+    {
+      errno = EIO;
+      return -1;
+    }
+  for (p += 4; *p >= '0' && *p <= '9'; p++)
+    ppid = ppid * 10 + (*p - '0');
+  return ppid;
+}
+
+/* Whether the process that started us is gone: once it dies we are
+ * reparented, and our parent pid changes. */
+static int
+parent_gone (const CamSpawnArgs *args)
+{
+  pid_t ppid;
+
+  if (!(args->clone_ns & CLONE_NEWPID))
+    return getppid () != args->parent_pid;
+
+  ppid = read_proc_ppid ();
+  if (ppid < 0)
+    return -1;
+  return ppid != args->parent_pid;
+}
+
 /**
  * cam_spawn_child:
  * @data: the CamSpawnArgs prepared by cam_spawn()
@@ -144,11 +324,33 @@ int
 cam_spawn_child (void *data)
 {
   const CamSpawnArgs *args = data;
+  CamSpawnStep step;
+  int r;
 
   if (args->reset_handlers)
     reset_signal_handlers ();
   if (sigprocmask (SIG_SETMASK, &args->child_mask, NULL) < 0)
     child_fail (args, CAM_SPAWN_STEP_SIGNALS);
+
+  if (args->set_ids && (step = switch_ids (args)) != CAM_SPAWN_STEP_NONE)
+    child_fail (args, step);
+
+  if (args->set_dumpable && prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+    child_fail (args, CAM_SPAWN_STEP_DUMPABLE);
+
+  if (args->unshare_ns != 0 && unshare (args->unshare_ns) < 0)
+    child_fail (args, CAM_SPAWN_STEP_UNSHARE);
+
+  if (args->uid_map[0] != '\0' &&
+      (step = write_id_maps (args)) != CAM_SPAWN_STEP_NONE)
+    child_fail (args, step);
+
+  /* Mounts made in here stay in here, and later host mounts stay out.
+   * Source and type are ignored; "none" rather than NULL, which valgrind
+   * reports. */
+  if ((args->flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT) &&
+      mount ("none", "/", "none", MS_REC | MS_PRIVATE, /* data= */ NULL) < 0)
+    child_fail (args, CAM_SPAWN_STEP_MOUNT_PRIVATE);
 
   if (args->cwd != NULL && chdir (args->cwd) < 0)
     child_fail (args, CAM_SPAWN_STEP_CHDIR);
@@ -156,8 +358,34 @@ cam_spawn_child (void *data)
   if (dup_fds (args) < 0)
     child_fail (args, CAM_SPAWN_STEP_DUP_FDS);
 
-  if (close_other_fds (args) < 0)
+  if (!(args->flags & CAM_PROCESS_FLAGS_INHERIT_FDS) &&
+      close_other_fds (args) < 0)
     child_fail (args, CAM_SPAWN_STEP_CLOSE_FDS);
+
+  r = set_rlimits (args);
+  if (r >= 0)
+    child_fail_index (args, CAM_SPAWN_STEP_RLIMIT, r);
+
+  if (args->flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
+    {
+      if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        child_fail (args, CAM_SPAWN_STEP_PDEATHSIG);
+      r = parent_gone (args);
+      if (r < 0)
+        child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
+      if (r > 0)
+        {
+          errno = ESRCH;
+          child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
+        }
+    }
+
+  if ((args->flags & CAM_PROCESS_FLAGS_NEW_SESSION) && setsid () < 0)
+    child_fail (args, CAM_SPAWN_STEP_SETSID);
+
+  if ((args->flags & CAM_PROCESS_FLAGS_NO_NEW_PRIVS) &&
+      prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    child_fail (args, CAM_SPAWN_STEP_NO_NEW_PRIVS);
 
   execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
   child_fail (args, CAM_SPAWN_STEP_EXEC);

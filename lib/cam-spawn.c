@@ -12,16 +12,28 @@
  * pid could be reused before we hold it.  The child's exit signal is 0 until
  * exec (execve() resets it to SIGCHLD): a child that fails before exec is
  * invisible to a foreign waitpid(-1), so we always reap it ourselves.
+ *
+ * Child setup (namespaces, identity, rlimits, cgroup) is decided here, in
+ * prepare_child_setup(), so that the child only follows a plan: which ids
+ * to switch to, which namespaces to unshare, the exact uid_map and gid_map
+ * lines.  The vfork-like clone serves every request but one: placing the
+ * child in a cgroup needs clone3's CLONE_INTO_CGROUP, which only the
+ * fork-like path can pass (see clone_child()).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -144,17 +156,26 @@ compute_base_fd (const CamSpawnFd *fds,
 }
 
 /* clone3() like fork(), with the pidfd and handlers cleared by the
- * kernel.  Returns the pid, 0 in the child, or -errno. */
+ * kernel, @ns_flags (CLONE_NEW*) and, if @cgroup_fd >= 0, straight into
+ * that cgroup.  Returns the pid, 0 in the child, or -errno. */
 static pid_t
-clone3_fork (int *ret_pidfd)
+clone3_fork (int  ns_flags,
+             int  cgroup_fd,
+             int *ret_pidfd)
 {
   struct clone_args ca = {
-    .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND,
+    .flags = CLONE_PIDFD | CLONE_CLEAR_SIGHAND | (guint64) ns_flags,
     .pidfd = (guint64) (guintptr) ret_pidfd,
     .exit_signal = 0,
   };
-  long pid = syscall (SYS_clone3, &ca, sizeof ca);
+  long pid;
 
+  if (cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (guint64) cgroup_fd;
+    }
+  pid = syscall (SYS_clone3, &ca, sizeof ca);
   return pid < 0 ? -errno : (pid_t) pid;
 }
 
@@ -163,9 +184,11 @@ clone3_fork (int *ret_pidfd)
  * child_tid and tls are unused, so their order (which differs between
  * architectures) does not matter; only s390 swaps the first two. */
 static pid_t
-clone_fork (int *ret_pidfd)
+clone_fork (int  ns_flags,
+            int *ret_pidfd)
 {
-  unsigned long flags = CLONE_PIDFD | /* exit_signal= */ 0;
+  unsigned long flags = CLONE_PIDFD | (unsigned long) ns_flags |
+                        /* exit_signal= */ 0;
   long pid;
 
 #if defined(__s390__) || defined(__CRIS__)
@@ -194,7 +217,11 @@ clone_vfork (CamSpawnArgs *args,
 {
   void *stack;
   pid_t pid;
+  int dumpable = -1;
   int errsv;
+
+  if (args->set_ids || args->set_dumpable)
+    dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
 
   stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
@@ -204,18 +231,29 @@ clone_vfork (CamSpawnArgs *args,
   /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
   args->reset_handlers = TRUE;
   pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
-               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | /* exit_signal= */ 0,
+               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | args->clone_ns |
+               /* exit_signal= */ 0,
                args, ret_pidfd);
   errsv = errno;
 
   munmap (stack, CHILD_STACK_SIZE);
+
+  /* The dumpable flag lives in the mm, which the child shared until it
+   * exec'd or exited: its id switch cleared the flag (commit_creds() does
+   * so on any change of euid or egid) and its PR_SET_DUMPABLE set it, for
+   * us as well.  Put ours back.  2 (SUID_DUMP_ROOT) cannot be set by
+   * prctl(); only exec gives it. */
+  if ((dumpable == 0 || dumpable == 1) &&
+      prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
+    prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+
   return pid < 0 ? -errsv : pid;
 }
 
 /* clone3() like fork(), with the pidfd and handlers cleared by the
  * kernel; clone(2) where clone3() is missing.  Slower than clone_vfork()
  * with a large parent (page tables are copied), but it takes the clone3
- * flags that clone() lacks. */
+ * flags that clone() lacks: CLONE_INTO_CGROUP, which has no fallback. */
 static pid_t
 clone_fork_child (CamSpawnArgs *args,
                   int          *ret_pidfd)
@@ -223,13 +261,15 @@ clone_fork_child (CamSpawnArgs *args,
   pid_t pid;
 
   /* Kernels before 5.5 answer EINVAL to CLONE_CLEAR_SIGHAND; container
-   * seccomp profiles may answer EPERM or ENOSYS to clone3. */
+   * seccomp profiles may answer EPERM or ENOSYS to clone3.  EPERM may
+   * also come from a namespace flag: clone() then answers it again. */
   args->reset_handlers = FALSE;
-  pid = clone3_fork (ret_pidfd);
-  if (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM)
+  pid = clone3_fork (args->clone_ns, args->cgroup_fd, ret_pidfd);
+  if (args->cgroup_fd < 0 &&
+      (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM))
     {
       args->reset_handlers = TRUE;
-      pid = clone_fork (ret_pidfd);
+      pid = clone_fork (args->clone_ns, ret_pidfd);
     }
 
   if (pid == 0)
@@ -252,14 +292,259 @@ fork_path_forced (void)
 }
 
 /* Clones the child, which runs cam_spawn_child() and never returns here.
- * Returns the pid or -errno. */
+ * A cgroup takes the fork-like path: CLONE_INTO_CGROUP exists only for
+ * clone3(), whose child cannot run on a stack of its own from C.  Returns
+ * the pid or -errno. */
 static pid_t
 clone_child (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
-  if (fork_path_forced ())
+  if (args->cgroup_fd >= 0 || fork_path_forced ())
     return clone_fork_child (args, ret_pidfd);
   return clone_vfork (args, ret_pidfd);
+}
+
+/* The host ids of a child of a root caller in a new user namespace, when
+ * no user was set: the kernel's overflow ids, "nobody" and "nogroup". */
+#define SANDBOX_UID 65534
+#define SANDBOX_GID 65534
+
+/* Reads an integer sysctl; -1 where it does not exist. */
+static gint64
+read_sysctl (const char *path)
+{
+  g_autofree char *text = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtoll (text, NULL, 10);
+}
+
+/* Says why the kernel refused a new user namespace (EPERM, ENOSPC), where
+ * the system says so; NULL otherwise.  *ret_disabled tells a system that
+ * disables them from a limit or a policy.  The sysctls are per user
+ * namespace, and read in ours, the one the child tried to leave. */
+static const char *
+explain_userns_error (int       errsv,
+                      gboolean *ret_disabled)
+{
+  *ret_disabled = FALSE;
+  if (errsv != EPERM && errsv != ENOSPC)
+    return NULL;
+
+  *ret_disabled = TRUE;
+  if (read_sysctl ("/proc/sys/user/max_user_namespaces") == 0)
+    return _("user namespaces are disabled on this system (user.max_user_namespaces is 0)");
+  /* Debian and Ubuntu kernels before 6.1 */
+  if (errsv == EPERM && geteuid () != 0 &&
+      read_sysctl ("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+    return _("unprivileged user namespaces are disabled on this system (kernel.unprivileged_userns_clone is 0)");
+
+  *ret_disabled = FALSE;
+  if (errsv == ENOSPC)
+    return _("the limit of user namespaces is reached (user.max_user_namespaces)");
+  return _("user namespaces are not permitted here (a container or a seccomp filter may forbid them)");
+}
+
+/* The error of a refused unshare() or namespace clone: NOT_SUPPORTED where
+ * the system disables user namespaces, else from errno. */
+static void
+set_namespace_error (GError **error,
+                     int      ns_flags,
+                     int      errsv)
+{
+  gboolean disabled = FALSE;
+  const char *why = NULL;
+
+  if (ns_flags & CLONE_NEWUSER)
+    why = explain_userns_error (errsv, &disabled);
+
+  if (why != NULL)
+    g_set_error (error, G_IO_ERROR,
+                 disabled ? G_IO_ERROR_NOT_SUPPORTED
+                          : g_io_error_from_errno (errsv),
+                 _("Failed to create the namespaces of the child process: %s: %s"),
+                 why, g_strerror (errsv));
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to create the namespaces of the child process: %s"),
+                 g_strerror (errsv));
+}
+
+/* The name of an RLIMIT_* constant, or its number where our headers have
+ * no name for it, for messages. */
+char *
+cam_spawn_rlimit_name (int resource)
+{
+  static const char * const names[] = {
+    [RLIMIT_CPU] = "RLIMIT_CPU",
+    [RLIMIT_FSIZE] = "RLIMIT_FSIZE",
+    [RLIMIT_DATA] = "RLIMIT_DATA",
+    [RLIMIT_STACK] = "RLIMIT_STACK",
+    [RLIMIT_CORE] = "RLIMIT_CORE",
+    [RLIMIT_RSS] = "RLIMIT_RSS",
+    [RLIMIT_NPROC] = "RLIMIT_NPROC",
+    [RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+    [RLIMIT_MEMLOCK] = "RLIMIT_MEMLOCK",
+    [RLIMIT_AS] = "RLIMIT_AS",
+    [RLIMIT_LOCKS] = "RLIMIT_LOCKS",
+    [RLIMIT_SIGPENDING] = "RLIMIT_SIGPENDING",
+    [RLIMIT_MSGQUEUE] = "RLIMIT_MSGQUEUE",
+    [RLIMIT_NICE] = "RLIMIT_NICE",
+    [RLIMIT_RTPRIO] = "RLIMIT_RTPRIO",
+    [RLIMIT_RTTIME] = "RLIMIT_RTTIME",
+  };
+
+  if (resource >= 0 && (gsize) resource < G_N_ELEMENTS (names) &&
+      names[resource] != NULL)
+    return g_strdup (names[resource]);
+  return g_strdup_printf ("%d", resource);
+}
+
+/* Opens the cgroup for CLONE_INTO_CGROUP and checks that it belongs to
+ * cgroup v2: a v1 hierarchy (or any other directory) cannot take it. */
+static gboolean
+open_cgroup (CamSpawnArgs  *args,
+             GError       **error)
+{
+  struct statfs sfs;
+  int errsv;
+
+  args->cgroup_fd = open (args->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  errsv = errno;
+  if (args->cgroup_fd < 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to open cgroup “%s”: %s"), args->cgroup,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+
+  if (fstatfs (args->cgroup_fd, &sfs) < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to open cgroup “%s”: %s"), args->cgroup,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Cannot place the child process in “%s”: it is not a directory of a cgroup v2 (unified) hierarchy"),
+                   args->cgroup);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether the caller's real, effective and saved ids are all @uid, @gid. */
+static gboolean
+ids_are (guint32 uid,
+         guint32 gid)
+{
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+
+  getresuid (&ruid, &euid, &suid);
+  getresgid (&rgid, &egid, &sgid);
+  return ruid == uid && euid == uid && suid == uid &&
+         rgid == gid && egid == gid && sgid == gid;
+}
+
+/* Turns the request (flags, user) into the child's plan.
+ *
+ * Identity: the set user, else for ISOLATE_USER with a root caller
+ * nobody/nogroup, else the caller's own ids, untouched.  Ids are switched
+ * only where they differ, and groups dropped only where there are some.
+ *
+ * Namespaces: unshared by the child after its id switch, so that a new
+ * user namespace is owned by the final host uid.  Two exceptions go to the
+ * clone itself: NEWPID, as only a clone puts the child itself (and so the
+ * program) in a new PID namespace, as its pid 1; and NEWUSER along with
+ * NEWPID when no ids change, so that an unprivileged caller may have a PID
+ * namespace too (the new user namespace then owns it).
+ *
+ * Maps: one line, inside 0 to the child's host id. */
+static void
+prepare_child_setup (CamSpawnArgs *args)
+{
+  CamProcessFlags flags = args->flags;
+
+  if (args->has_user)
+    {
+      args->target_uid = args->uid;
+      args->target_gid = args->gid;
+    }
+  else if ((flags & CAM_PROCESS_FLAGS_ISOLATE_USER) && geteuid () == 0)
+    {
+      args->target_uid = SANDBOX_UID;
+      args->target_gid = SANDBOX_GID;
+    }
+  else
+    {
+      args->target_uid = geteuid ();
+      args->target_gid = getegid ();
+    }
+  args->drop_groups = (args->has_user || args->target_uid != geteuid ()) &&
+                      getgroups (0, NULL) > 0;
+  args->set_ids = args->drop_groups ||
+                  !ids_are (args->target_uid, args->target_gid);
+
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_PID)
+    args->clone_ns |= CLONE_NEWPID;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_USER)
+    {
+      if ((flags & CAM_PROCESS_FLAGS_ISOLATE_PID) && !args->set_ids)
+        args->clone_ns |= CLONE_NEWUSER;
+      else
+        args->unshare_ns |= CLONE_NEWUSER;
+      args->set_dumpable = TRUE;
+      g_snprintf (args->uid_map, sizeof args->uid_map, "0 %u 1\n",
+                  args->target_uid);
+      g_snprintf (args->gid_map, sizeof args->gid_map, "0 %u 1\n",
+                  args->target_gid);
+    }
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_NET)
+    args->unshare_ns |= CLONE_NEWNET;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_IPC)
+    args->unshare_ns |= CLONE_NEWIPC;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT)
+    args->unshare_ns |= CLONE_NEWNS;
+
+  args->parent_pid = getpid ();
+}
+
+/* The error of a failed clone. */
+static void
+set_clone_error (GError             **error,
+                 const CamSpawnArgs  *args,
+                 int                  errsv)
+{
+  if (args->cgroup_fd >= 0 &&
+      (errsv == ENOSYS || errsv == EINVAL || errsv == E2BIG))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Cannot place the child process in cgroup “%s”: this needs clone3() with CLONE_INTO_CGROUP (Linux 5.7): %s"),
+                 args->cgroup, g_strerror (errsv));
+  else if (args->cgroup_fd >= 0 && errsv != ENOMEM && errsv != EAGAIN)
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to create the child process in cgroup “%s”: %s"),
+                 args->cgroup, g_strerror (errsv));
+  else if (errsv == ENOSYS || errsv == EINVAL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                 _("Failed to create the child process: the kernel has neither clone3() nor clone() with CLONE_PIDFD (Linux 5.2): %s"),
+                 g_strerror (errsv));
+  else if ((args->clone_ns & CLONE_NEWPID) &&
+           !(args->clone_ns & CLONE_NEWUSER) && errsv == EPERM)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                 _("Failed to create the child process in a new PID namespace: it needs CAP_SYS_ADMIN, or ISOLATE_USER without a change of user: %s"),
+                 g_strerror (errsv));
+  else if (args->clone_ns != 0 && errsv != ENOMEM && errsv != EAGAIN)
+    set_namespace_error (error, args->clone_ns, errsv);
+  else
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                 _("Failed to create the child process: %s"),
+                 g_strerror (errsv));
 }
 
 static void
@@ -269,12 +554,56 @@ set_child_error (GError             **error,
 {
   GIOErrorEnum code = g_io_error_from_errno (report->error);
   const char *msg = g_strerror (report->error);
+  g_autofree char *name = NULL;
 
   switch ((CamSpawnStep) report->step)
     {
     case CAM_SPAWN_STEP_SIGNALS:
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to reset the signal mask of the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_SETGROUPS:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to drop the supplementary groups of the child process (setgroups): %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_SETRESGID:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set the group ID of the child process to %u (setresgid): %s"),
+                   args->target_gid, msg);
+      break;
+    case CAM_SPAWN_STEP_SETRESUID:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set the user ID of the child process to %u (setresuid): %s"),
+                   args->target_uid, msg);
+      break;
+    case CAM_SPAWN_STEP_DUMPABLE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to make the child process dumpable (PR_SET_DUMPABLE): %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_UNSHARE:
+      set_namespace_error (error, args->unshare_ns, report->error);
+      break;
+    case CAM_SPAWN_STEP_SETGROUPS_DENY:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to deny setgroups in the user namespace of the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_UID_MAP:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to map user ID %u in the user namespace of the child process (uid_map): %s"),
+                   args->target_uid, msg);
+      break;
+    case CAM_SPAWN_STEP_GID_MAP:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to map group ID %u in the user namespace of the child process (gid_map): %s"),
+                   args->target_gid, msg);
+      break;
+    case CAM_SPAWN_STEP_MOUNT_PRIVATE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to make the mounts of the child process private: %s"),
                    msg);
       break;
     case CAM_SPAWN_STEP_CHDIR:
@@ -291,6 +620,34 @@ set_child_error (GError             **error,
                    _("Failed to close file descriptors in the child process: %s"),
                    msg);
       break;
+    case CAM_SPAWN_STEP_RLIMIT:
+      if (report->index < 0 || (gsize) report->index >= args->n_rlimits)
+        goto invalid;
+      name = cam_spawn_rlimit_name (args->rlimits[report->index].resource);
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set resource limit “%s” of the child process: %s"),
+                   name, msg);
+      break;
+    case CAM_SPAWN_STEP_PDEATHSIG:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set the parent death signal of the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_PARENT_GONE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("The parent of the child process exited during its setup: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_SETSID:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to start a new session for the child process: %s"),
+                   msg);
+      break;
+    case CAM_SPAWN_STEP_NO_NEW_PRIVS:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set no_new_privs for the child process: %s"),
+                   msg);
+      break;
     case CAM_SPAWN_STEP_EXEC:
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to execute child process “%s”: %s"), args->path,
@@ -298,6 +655,7 @@ set_child_error (GError             **error,
       break;
     case CAM_SPAWN_STEP_NONE:
     default:
+    invalid:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("The child process sent an invalid report"));
       break;
@@ -337,7 +695,8 @@ clear_fd_tables (CamSpawnArgs *args)
 
 /**
  * cam_spawn:
- * @args: the request, with path, argv, envp, cwd and the fd map set
+ * @args: the request, with path, argv, envp, cwd, the fd map and the child
+ *   setup (flags, user, rlimits, cgroup) set
  * @ret_pidfd: (out): the child's pidfd, O_CLOEXEC, owned by the caller
  * @ret_pid: (out): the child's pid
  * @error: return location for a #GError
@@ -361,6 +720,7 @@ cam_spawn (CamSpawnArgs *args,
   int r, errsv;
 
   args->report_fd = -1;
+  args->cgroup_fd = -1;
   if (!check_fds (args->fds, args->n_fds, error))
     return FALSE;
 
@@ -373,6 +733,14 @@ cam_spawn (CamSpawnArgs *args,
                    g_strerror (-r));
       return FALSE;
     }
+
+  if (args->cgroup != NULL && !open_cgroup (args, error))
+    {
+      r = -EINVAL;
+      goto out;
+    }
+
+  prepare_child_setup (args);
 
   r = prepare_fd_tables (args);
   if (r < 0)
@@ -396,14 +764,7 @@ cam_spawn (CamSpawnArgs *args,
 
   if (pid < 0)
     {
-      if (errsv == ENOSYS || errsv == EINVAL)
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                     _("Failed to create the child process: the kernel has neither clone3() nor clone() with CLONE_PIDFD (Linux 5.2): %s"),
-                     g_strerror (errsv));
-      else
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-                     _("Failed to create the child process: %s"),
-                     g_strerror (errsv));
+      set_clone_error (error, args, errsv);
       r = -errsv;
       goto out;
     }
@@ -434,6 +795,7 @@ cam_spawn (CamSpawnArgs *args,
 out:
   cam_clear_fd (&read_fd);
   cam_clear_fd (&args->report_fd);
+  cam_clear_fd (&args->cgroup_fd);
   clear_fd_tables (args);
   return r == 0;
 }

@@ -15,4 +15,6 @@ gboolean cam_spawn (CamSpawnArgs *args,
                     int          *ret_pid,
                     GError      **error);
 
+char *cam_spawn_rlimit_name (int resource);
+
 G_END_DECLS

@@ -108,6 +108,27 @@ start_sleeper (CamProcess *process,
   g_assert_no_errno (close (ready[0]));
 }
 
+/* Starts cam-test-helper as `cat FD 1`, FD being the read end of a pipe
+ * whose write end is returned: the child blocks reading FD until that end
+ * is closed, holding its standard input, output and error as the stdio
+ * flags set them (the sleep modes point theirs to /dev/null), and never
+ * reads stdin.  If the test dies, the EOF on FD ends the child. */
+static int
+start_blocked_cat (CamProcess *process)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fd_arg = NULL;
+  int hold[2];
+
+  cam_test_pipe (hold);
+  fd_arg = g_strdup_printf ("%d", hold[0]);
+  cam_test_start_helper (process, &hold[0], 1, &error, "cat", fd_arg, "1",
+                         NULL);
+  g_assert_no_error (error);
+  g_assert_no_errno (close (hold[0]));
+  return hold[1];
+}
+
 static void
 start_exit (CamProcess *process,
             const char *code)
@@ -821,12 +842,13 @@ test_stdio_flags (gconstpointer data)
   g_autoptr(CamProcess) process = cam_process_new ();
   CamTestFinished finished;
   GObject *pipes[3];
+  int hold_fd;
   int pid;
 
   cam_test_finished_watch (&finished, process);
   cam_process_set_stdio_flags (process, c->flags);
   g_assert_cmpint (cam_process_get_stdio_flags (process), ==, c->flags);
-  start_sleeper (process, "sleep");
+  hold_fd = start_blocked_cat (process);
   pid = cam_process_get_pid (process);
 
   pipes[0] = (GObject *) cam_process_get_stdin_pipe (process);
@@ -871,7 +893,10 @@ test_stdio_flags (gconstpointer data)
         g_assert_null (pipes[fd]);
     }
 
-  kill_and_reap (process, &finished);
+  g_assert_no_errno (close (hold_fd));
+  cam_test_finished_wait (&finished);
+  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
+  g_assert_cmpint (finished.code, ==, 0);
   cam_test_finished_unwatch (&finished);
 }
 
@@ -999,11 +1024,12 @@ test_stdio_async_write (void)
   GOutputStream *stdin_pipe;
   guint n_ticks = 0;
   guint tick_id;
+  int hold_fd;
   int flags;
 
   cam_test_finished_watch (&finished, process);
   cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE);
-  start_sleeper (process, "sleep");
+  hold_fd = start_blocked_cat (process);
   stdin_pipe = cam_process_get_stdin_pipe (process);
 
   flags = fcntl (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (stdin_pipe)),
@@ -1018,11 +1044,12 @@ test_stdio_async_write (void)
   cam_test_iterate_for (200);
   g_source_remove (tick_id);
   g_assert_cmpuint (n_ticks, >=, 5);
-  g_assert_null (error);
+  g_assert_no_error (error);
 
   /* The child dies without reading: the write fails with EPIPE (SIGPIPE
    * is ignored, see main()). */
   kill_and_reap (process, &finished);
+  g_assert_no_errno (close (hold_fd));
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE);
@@ -1202,10 +1229,11 @@ test_communicate_cancel (void)
   g_autoptr(GError) error = NULL;
   CamTestFinished finished;
   AsyncCall call = { NULL, &finished };
+  int hold_fd;
 
   cam_test_finished_watch (&finished, process);
   cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE);
-  start_sleeper (process, "sleep");
+  hold_fd = start_blocked_cat (process);
 
   cam_process_communicate_async (process, NULL, cancellable, async_call_done,
                                  &call);
@@ -1219,6 +1247,7 @@ test_communicate_cancel (void)
   g_assert_true (cam_process_get_running (process));
 
   kill_and_reap (process, &finished);
+  g_assert_no_errno (close (hold_fd));
   async_call_clear (&call);
   cam_test_finished_unwatch (&finished);
 }

@@ -37,6 +37,55 @@ typedef enum {
 } CamProcessExitStatus;
 
 /**
+ * CamProcessFlags:
+ * @CAM_PROCESS_FLAGS_NONE: no isolation; the child inherits everything
+ *   but the fds it is not given
+ * @CAM_PROCESS_FLAGS_NO_NEW_PRIVS: `PR_SET_NO_NEW_PRIVS`: exec never
+ *   grants privileges (set-user-ID bits, file capabilities)
+ * @CAM_PROCESS_FLAGS_DIE_WITH_PARENT: the child gets `SIGKILL` when the
+ *   thread that started it exits
+ * @CAM_PROCESS_FLAGS_NEW_SESSION: the child calls setsid()
+ * @CAM_PROCESS_FLAGS_INHERIT_FDS: the child keeps every fd of the caller
+ *   that lacks `FD_CLOEXEC`, not only those it is given
+ * @CAM_PROCESS_FLAGS_ISOLATE_USER: a new user namespace, with a host
+ *   identity that is never root unless asked for (see
+ *   [method@Cam.Process.set_user]); inside it the child is uid and gid 0
+ * @CAM_PROCESS_FLAGS_ISOLATE_NET: a new network namespace: no interface
+ *   but a loopback `lo` that is down
+ * @CAM_PROCESS_FLAGS_ISOLATE_IPC: a new IPC namespace (System V IPC,
+ *   POSIX message queues)
+ * @CAM_PROCESS_FLAGS_ISOLATE_PID: a new PID namespace whose pid 1 is the
+ *   child
+ * @CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, with
+ *   propagation made private
+ * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and
+ *   %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
+ *
+ * How [method@Cam.Process.start] sets up the child before it executes the
+ * program; see [method@Cam.Process.set_flags] for the details and for what
+ * %CAM_PROCESS_FLAGS_SANDBOX promises.
+ *
+ * Since: 1.0
+ */
+typedef enum /*< flags >*/ {
+  CAM_PROCESS_FLAGS_NONE            = 0,
+  CAM_PROCESS_FLAGS_NO_NEW_PRIVS    = 1 << 0,
+  CAM_PROCESS_FLAGS_DIE_WITH_PARENT = 1 << 1,
+  CAM_PROCESS_FLAGS_NEW_SESSION     = 1 << 2,
+  CAM_PROCESS_FLAGS_INHERIT_FDS     = 1 << 3,
+  CAM_PROCESS_FLAGS_ISOLATE_USER    = 1 << 4,
+  CAM_PROCESS_FLAGS_ISOLATE_NET     = 1 << 5,
+  CAM_PROCESS_FLAGS_ISOLATE_IPC     = 1 << 6,
+  CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
+  CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
+  CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                      CAM_PROCESS_FLAGS_ISOLATE_NET |
+                                      CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
+                                      CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
+} CamProcessFlags;
+
+/**
  * CamProcessStdioFlags:
  * @CAM_PROCESS_STDIO_FLAGS_NONE: the child shares standard input, output
  *   and error with the caller
@@ -125,6 +174,30 @@ void                  cam_process_set_environ     (CamProcess         *self,
 CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_cwd         (CamProcess         *self,
                                                    const char         *cwd);
+
+/* Child setup, read by start(). */
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_flags       (CamProcess         *self,
+                                                   CamProcessFlags     flags);
+CAM_AVAILABLE_IN_ALL
+CamProcessFlags       cam_process_get_flags       (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_take_fd         (CamProcess         *self,
+                                                   int                 source_fd,
+                                                   int                 target_fd);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_set_rlimit      (CamProcess         *self,
+                                                   int                 resource,
+                                                   guint64             soft,
+                                                   guint64             hard,
+                                                   GError            **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_cgroup      (CamProcess         *self,
+                                                   const char         *cgroup_path);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_user        (CamProcess         *self,
+                                                   guint32             uid,
+                                                   guint32             gid);
 
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
