@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <sys/resource.h>
 
 #include <glib/gi18n-lib.h>
@@ -242,9 +243,11 @@ cam_process_set_rlimit (CamProcess  *self,
     {
       g_autofree char *name = cam_spawn_rlimit_name (resource);
 
+      /* PRIu64, not G_GUINT64_FORMAT: xgettext knows the <inttypes.h>
+       * macros and cuts the message at any other. */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("Invalid resource limit “%s”: the soft limit %" G_GUINT64_FORMAT " is above the hard limit %" G_GUINT64_FORMAT),
-                   name, soft, hard);
+                   _("Invalid resource limit “%s”: the soft limit %" PRIu64 " is above the hard limit %" PRIu64),
+                   name, (uint64_t) soft, (uint64_t) hard);
       return FALSE;
     }
 
