@@ -15,6 +15,7 @@
 #include <locale.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1404,6 +1405,14 @@ test_i18n_de (void)
     g_assert_false (cam_process_wait_check (process, NULL, &error));
     g_assert_error (error, CAM_PROCESS_ERROR, CAM_PROCESS_ERROR_EXITED);
     g_assert_cmpstr (error->message, ==, "Der Kindprozess wurde mit Code 3 beendet");
+    g_clear_error (&error);
+
+    /* A message with <inttypes.h> format macros in its msgid. */
+    g_assert_false (cam_process_set_rlimit (process, RLIMIT_NOFILE, 10, 5,
+                                            &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_cmpstr (error->message, ==,
+                     "Ungültige Ressourcenbegrenzung „RLIMIT_NOFILE“: Die weiche Grenze 10 liegt über der harten Grenze 5");
   }
 }
 
