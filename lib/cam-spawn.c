@@ -29,6 +29,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cam-clone.h"
 #include "cam-pidfd-util.h"
 #include "cam-spawn.h"
 
@@ -186,31 +187,45 @@ clone_fork (int *ret_pidfd)
  * posix_spawn: the child borrows the parent's address space instead of
  * copying its page tables, so the cost does not grow with the parent's
  * memory, and the parent sleeps until the child has exec'd or exited.
- * clone3() cannot be used for this from C: its child would return through
- * the caller's frames on the new stack.  valgrind runs this as a fork;
- * the report pipe works the same either way. */
+ * clone3() through cam-clone.c's trampoline, so that the kernel clears the
+ * handlers (CLONE_CLEAR_SIGHAND; the child need not query 62 signals and
+ * reset each handler while the parent waits); glibc's clone() where
+ * clone3() cannot be used (valgrind, which runs it as a fork; the report
+ * pipe works the same either way). */
 static pid_t
 clone_vfork (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
+  struct clone_args ca = {
+    .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_CLEAR_SIGHAND,
+    .pidfd = (guint64) (guintptr) ret_pidfd,
+    .exit_signal = 0,
+    .stack_size = CHILD_STACK_SIZE,
+  };
   void *stack;
   pid_t pid;
-  int errsv;
 
   stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   if (stack == MAP_FAILED)
     return -errno;
+  ca.stack = (guint64) (guintptr) stack;
 
-  /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
-  args->reset_handlers = TRUE;
-  pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
-               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | /* exit_signal= */ 0,
-               args, ret_pidfd);
-  errsv = errno;
+  args->reset_handlers = FALSE;
+  pid = cam_clone3_on_stack (&ca, cam_spawn_child, args);
+  if (pid == -EOPNOTSUPP)
+    {
+      /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
+      args->reset_handlers = TRUE;
+      pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
+                   CLONE_VM | CLONE_VFORK | CLONE_PIDFD | /* exit_signal= */ 0,
+                   args, ret_pidfd);
+      if (pid < 0)
+        pid = -errno;
+    }
 
   munmap (stack, CHILD_STACK_SIZE);
-  return pid < 0 ? -errsv : pid;
+  return pid;
 }
 
 /* clone3() like fork(), with the pidfd and handlers cleared by the
