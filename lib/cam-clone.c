@@ -1,4 +1,5 @@
-/* cam-clone.c: clone3() running a function on a caller's stack
+/* cam-clone.c: clone3() running a function on a caller's stack, and the
+ * stacks
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -17,9 +18,75 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "cam-clone.h"
+
+/* One child stack per thread, kept from one spawn to the next: an mmap()
+ * and munmap() per spawn cost the parent a page fault in the child and,
+ * since a CLONE_VM child ran on another CPU, a TLB shootdown at munmap().
+ * Reuse is safe because CLONE_VFORK suspends the calling thread until the
+ * child has exec'd or exited, so a stack is never in use by two children;
+ * a child that a debugger or valgrind runs as a plain fork has a copy of
+ * it.  Below the stack, a PROT_NONE guard page turns an overflow into a
+ * SIGSEGV instead of a write into the parent's memory. */
+static gsize
+guard_size (void)
+{
+  static gsize cached = 0;
+
+  if (g_once_init_enter (&cached))
+    g_once_init_leave (&cached, (gsize) sysconf (_SC_PAGESIZE));
+  return cached;
+}
+
+static void
+stack_free (gpointer stack)
+{
+  munmap ((char *) stack - guard_size (), guard_size () + CAM_CLONE_STACK_SIZE);
+}
+
+static GPrivate thread_stack = G_PRIVATE_INIT (stack_free);
+
+/**
+ * cam_clone_stack_get:
+ * @ret_stack: (out): the lowest address of a stack of
+ *   %CAM_CLONE_STACK_SIZE bytes
+ *
+ * Returns the calling thread's child stack, mapping it on first use.  It
+ * is unmapped when the thread exits.  It serves one CLONE_VFORK child at a
+ * time: the caller must not return before the child has exec'd or exited.
+ *
+ * Returns: 0, or -errno
+ */
+int
+cam_clone_stack_get (void **ret_stack)
+{
+  gsize guard = guard_size ();
+  char *map;
+
+  *ret_stack = g_private_get (&thread_stack);
+  if (*ret_stack != NULL)
+    return 0;
+
+  map = mmap (NULL, guard + CAM_CLONE_STACK_SIZE, PROT_READ | PROT_WRITE,
+              MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (map == MAP_FAILED)
+    return -errno;
+  if (mprotect (map, guard, PROT_NONE) < 0)
+    {
+      int errsv = errno;
+
+      munmap (map, guard + CAM_CLONE_STACK_SIZE);
+      return -errsv;
+    }
+
+  g_private_set (&thread_stack, map + guard);
+  *ret_stack = map + guard;
+  return 0;
+}
 
 #if defined(__x86_64__) && defined(__LP64__)
 # define HAVE_CLONE3_TRAMPOLINE 1

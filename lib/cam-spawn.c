@@ -21,7 +21,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -178,11 +177,6 @@ clone_fork (int *ret_pidfd)
   return pid < 0 ? -errno : (pid_t) pid;
 }
 
-/* The child's stack for CLONE_VM: the child only makes a few syscalls on
- * prepared tables, so 64 KiB leaves ample room (glibc's posix_spawn takes
- * 32 KiB plus the size of argv). */
-#define CHILD_STACK_SIZE (64 * 1024)
-
 /* clone(CLONE_VM | CLONE_VFORK) on a stack of its own, as glibc's
  * posix_spawn: the child borrows the parent's address space instead of
  * copying its page tables, so the cost does not grow with the parent's
@@ -200,15 +194,17 @@ clone_vfork (CamSpawnArgs *args,
     .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_CLEAR_SIGHAND,
     .pidfd = (guint64) (guintptr) ret_pidfd,
     .exit_signal = 0,
-    .stack_size = CHILD_STACK_SIZE,
+    .stack_size = CAM_CLONE_STACK_SIZE,
   };
   void *stack;
   pid_t pid;
+  int r;
 
-  stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED)
-    return -errno;
+  /* This thread's stack, reused: we return only once the child is done
+   * with it. */
+  r = cam_clone_stack_get (&stack);
+  if (r < 0)
+    return r;
   ca.stack = (guint64) (guintptr) stack;
 
   args->reset_handlers = FALSE;
@@ -217,14 +213,12 @@ clone_vfork (CamSpawnArgs *args,
     {
       /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
       args->reset_handlers = TRUE;
-      pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
+      pid = clone (cam_spawn_child, (char *) stack + CAM_CLONE_STACK_SIZE,
                    CLONE_VM | CLONE_VFORK | CLONE_PIDFD | /* exit_signal= */ 0,
                    args, ret_pidfd);
       if (pid < 0)
         pid = -errno;
     }
-
-  munmap (stack, CHILD_STACK_SIZE);
   return pid;
 }
 

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -218,6 +219,149 @@ test_handler_before_exec (gconstpointer data)
   g_assert_no_errno (close (pipe_fds[1]));
 }
 
+/* What lib/cam-clone.c maps for a thread's child stack: one PROT_NONE
+ * guard page, then CAM_CLONE_STACK_SIZE bytes of stack. */
+#define CHILD_STACK_SIZE (64 * 1024)
+#define N_THREADS 4
+#define SPAWNS_PER_THREAD 25
+
+/* Counts the child stacks in /proc/self/maps: an anonymous "---p" page
+ * right below an anonymous "rw-p" mapping of CHILD_STACK_SIZE. */
+static guint
+count_child_stacks (void)
+{
+  g_autofree char *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 guard_end = 0;
+  guint n = 0;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      guint64 start, end, inode;
+      char perms[5], path[2] = "";
+      int n_fields;
+
+      n_fields = sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x %4s %*x %*x:%*x %" G_GINT64_MODIFIER "u %1s",
+                         &start, &end, perms, &inode, path);
+      g_assert_cmpint (n_fields, >=, 4);
+
+      if (inode != 0 || path[0] != '\0')
+        guard_end = 0;
+      else if (strcmp (perms, "---p") == 0 && end - start == page)
+        guard_end = end;
+      else
+        {
+          if (strcmp (perms, "rw-p") == 0 && start == guard_end &&
+              end - start == CHILD_STACK_SIZE)
+            n++;
+          guard_end = 0;
+        }
+    }
+
+  return n;
+}
+
+typedef struct
+{
+  guint   index;
+  GMutex *lock;
+  GCond  *cond;
+  guint  *n_done;
+  gboolean *release;
+} SpawnThread;
+
+static gpointer
+spawn_thread (gpointer user_data)
+{
+  SpawnThread *st = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  for (guint i = 0; i < SPAWNS_PER_THREAD; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code_arg = NULL;
+      CamTestFinished finished;
+      int code = (int) ((st->index * SPAWNS_PER_THREAD + i) % 256);
+      gboolean ok;
+
+      code_arg = g_strdup_printf ("%d", code);
+      cam_test_finished_watch (&finished, process);
+      ok = cam_test_start_helper (process, NULL, 0, &error, "exit", code_arg, NULL);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      cam_test_finished_wait (&finished);
+      g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
+      g_assert_cmpint (finished.code, ==, code);
+      cam_test_finished_unwatch (&finished);
+    }
+  g_main_context_pop_thread_default (context);
+
+  /* Stay alive, with the stack, until the main thread has counted. */
+  g_mutex_lock (st->lock);
+  (*st->n_done)++;
+  g_cond_broadcast (st->cond);
+  while (!*st->release)
+    g_cond_wait (st->cond, st->lock);
+  g_mutex_unlock (st->lock);
+
+  return NULL;
+}
+
+static void
+test_thread_stacks (gconstpointer data)
+{
+  SpawnThread threads[N_THREADS];
+  GThread *handles[N_THREADS];
+  GMutex lock;
+  GCond cond;
+  guint n_done = 0;
+  gboolean release = FALSE;
+  guint n_before;
+
+  g_test_summary ("Threads spawning at once each run their children on a "
+                  "stack of their own, mapped once and unmapped when the "
+                  "thread exits.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+  if (!enter_spawn_path (data))
+    return;
+
+  /* The main thread's stack. */
+  cam_test_warm_up ();
+  n_before = count_child_stacks ();
+  g_assert_cmpuint (n_before, ==, 1);
+
+  g_mutex_init (&lock);
+  g_cond_init (&cond);
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      threads[t] = (SpawnThread) { t, &lock, &cond, &n_done, &release };
+      handles[t] = g_thread_new ("spawn", spawn_thread, &threads[t]);
+    }
+
+  g_mutex_lock (&lock);
+  while (n_done < N_THREADS)
+    g_cond_wait (&cond, &lock);
+  g_assert_cmpuint (count_child_stacks (), ==, n_before + N_THREADS);
+  release = TRUE;
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+
+  for (guint t = 0; t < N_THREADS; t++)
+    g_thread_join (handles[t]);
+  g_assert_cmpuint (count_child_stacks (), ==, n_before);
+
+  g_mutex_clear (&lock);
+  g_cond_clear (&cond);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -234,6 +378,14 @@ main (int    argc,
       before_exec = g_strdup_printf ("/process/spawn/%s/handler-before-exec", path->name);
       g_test_add_data_func (dispositions, path, test_dispositions);
       g_test_add_data_func (before_exec, path, test_handler_before_exec);
+      /* The fork-like paths need no stack; with clone3() answering EPERM
+       * glibc cannot create threads (it falls back on ENOSYS only). */
+      if (path->spawn_method == NULL && path->clone3_errno != EPERM)
+        {
+          g_autofree char *stacks = g_strdup_printf ("/process/spawn/%s/thread-stacks", path->name);
+
+          g_test_add_data_func (stacks, path, test_thread_stacks);
+        }
     }
 
   return g_test_run ();
