@@ -24,6 +24,24 @@
 
 #include "cam-clone.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+# define HAVE_ASAN 1
+#elif defined(__has_feature)
+# if __has_feature (address_sanitizer)
+#  define HAVE_ASAN 1
+# endif
+#endif
+#ifdef HAVE_ASAN
+# include <sanitizer/asan_interface.h>
+/* A child never returns from its frames (it execs or _exits), so their
+ * redzones stay poisoned in the shadow memory it shared with us under
+ * CLONE_VM: clear them before the stack serves again or is unmapped. */
+# define UNPOISON_STACK(stack) \
+  ASAN_UNPOISON_MEMORY_REGION ((stack), CAM_CLONE_STACK_SIZE)
+#else
+# define UNPOISON_STACK(stack) ((void) (stack))
+#endif
+
 /* One child stack per thread, kept from one spawn to the next: an mmap()
  * and munmap() per spawn cost the parent a page fault in the child and,
  * since a CLONE_VM child ran on another CPU, a TLB shootdown at munmap().
@@ -45,6 +63,7 @@ guard_size (void)
 static void
 stack_free (gpointer stack)
 {
+  UNPOISON_STACK (stack);
   munmap ((char *) stack - guard_size (), guard_size () + CAM_CLONE_STACK_SIZE);
 }
 
@@ -69,7 +88,10 @@ cam_clone_stack_get (void **ret_stack)
 
   *ret_stack = g_private_get (&thread_stack);
   if (*ret_stack != NULL)
-    return 0;
+    {
+      UNPOISON_STACK (*ret_stack);
+      return 0;
+    }
 
   map = mmap (NULL, guard + CAM_CLONE_STACK_SIZE, PROT_READ | PROT_WRITE,
               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
