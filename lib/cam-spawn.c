@@ -29,7 +29,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -40,6 +39,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cam-clone.h"
 #include "cam-pidfd-util.h"
 #include "cam-spawn.h"
 
@@ -199,44 +199,54 @@ clone_fork (int  ns_flags,
   return pid < 0 ? -errno : (pid_t) pid;
 }
 
-/* The child's stack for CLONE_VM: the child only makes a few syscalls on
- * prepared tables, so 64 KiB leaves ample room (glibc's posix_spawn takes
- * 32 KiB plus the size of argv). */
-#define CHILD_STACK_SIZE (64 * 1024)
-
 /* clone(CLONE_VM | CLONE_VFORK) on a stack of its own, as glibc's
  * posix_spawn: the child borrows the parent's address space instead of
  * copying its page tables, so the cost does not grow with the parent's
  * memory, and the parent sleeps until the child has exec'd or exited.
- * clone3() cannot be used for this from C: its child would return through
- * the caller's frames on the new stack.  valgrind runs this as a fork;
- * the report pipe works the same either way. */
+ * clone3() through cam-clone.c's trampoline, so that the kernel clears the
+ * handlers (CLONE_CLEAR_SIGHAND; the child need not query 62 signals and
+ * reset each handler while the parent waits); glibc's clone() where
+ * clone3() cannot be used (valgrind, which runs it as a fork; the report
+ * pipe works the same either way). */
 static pid_t
 clone_vfork (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
+  struct clone_args ca = {
+    .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_CLEAR_SIGHAND |
+             args->clone_ns,
+    .pidfd = (guint64) (guintptr) ret_pidfd,
+    .exit_signal = 0,
+    .stack_size = CAM_CLONE_STACK_SIZE,
+  };
   void *stack;
   pid_t pid;
   int dumpable = -1;
-  int errsv;
+  int r;
+
+  /* This thread's stack, reused: we return only once the child is done
+   * with it. */
+  r = cam_clone_stack_get (&stack);
+  if (r < 0)
+    return r;
+  ca.stack = (guint64) (guintptr) stack;
 
   if (args->set_ids || args->set_dumpable)
     dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
 
-  stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED)
-    return -errno;
-
-  /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
-  args->reset_handlers = TRUE;
-  pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
-               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | args->clone_ns |
-               /* exit_signal= */ 0,
-               args, ret_pidfd);
-  errsv = errno;
-
-  munmap (stack, CHILD_STACK_SIZE);
+  args->reset_handlers = FALSE;
+  pid = cam_clone3_on_stack (&ca, cam_spawn_child, args);
+  if (pid == -EOPNOTSUPP)
+    {
+      /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
+      args->reset_handlers = TRUE;
+      pid = clone (cam_spawn_child, (char *) stack + CAM_CLONE_STACK_SIZE,
+                   CLONE_VM | CLONE_VFORK | CLONE_PIDFD | args->clone_ns |
+                   /* exit_signal= */ 0,
+                   args, ret_pidfd);
+      if (pid < 0)
+        pid = -errno;
+    }
 
   /* The dumpable flag lives in the mm, which the child shared until it
    * exec'd or exited: its id switch cleared the flag (commit_creds() does
@@ -247,7 +257,7 @@ clone_vfork (CamSpawnArgs *args,
       prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
     prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 
-  return pid < 0 ? -errsv : pid;
+  return pid;
 }
 
 /* clone3() like fork(), with the pidfd and handlers cleared by the
