@@ -16,9 +16,10 @@
  * Child setup (namespaces, identity, rlimits, cgroup) is decided here, in
  * prepare_child_setup(), so that the child only follows a plan: which ids
  * to switch to, which namespaces to unshare, the exact uid_map and gid_map
- * lines.  The vfork-like clone serves every request but one: placing the
- * child in a cgroup needs clone3's CLONE_INTO_CGROUP, which only the
- * fork-like path can pass (see clone_child()).
+ * lines.  The vfork-like clone serves every request.  Only where the
+ * clone3 trampoline is missing (an architecture without one, valgrind)
+ * does a cgroup take the fork-like path: CLONE_INTO_CGROUP exists only for
+ * clone3() (see clone_child()).
  */
 #include "config.h"
 
@@ -199,6 +200,33 @@ clone_fork (int  ns_flags,
   return pid < 0 ? -errno : (pid_t) pid;
 }
 
+/* clone3() like fork(), with the pidfd and handlers cleared by the
+ * kernel; clone(2) where clone3() is missing.  Slower than clone_vfork()
+ * with a large parent (page tables are copied), but it takes the clone3
+ * flags that clone() lacks: CLONE_INTO_CGROUP, which has no fallback. */
+static pid_t
+clone_fork_child (CamSpawnArgs *args,
+                  int          *ret_pidfd)
+{
+  pid_t pid;
+
+  /* Kernels before 5.5 answer EINVAL to CLONE_CLEAR_SIGHAND; container
+   * seccomp profiles may answer EPERM or ENOSYS to clone3.  EPERM may
+   * also come from a namespace flag: clone() then answers it again. */
+  args->reset_handlers = FALSE;
+  pid = clone3_fork (args->clone_ns, args->cgroup_fd, ret_pidfd);
+  if (args->cgroup_fd < 0 &&
+      (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM))
+    {
+      args->reset_handlers = TRUE;
+      pid = clone_fork (args->clone_ns, ret_pidfd);
+    }
+
+  if (pid == 0)
+    cam_spawn_child (args);
+  return pid;
+}
+
 /* clone(CLONE_VM | CLONE_VFORK) on a stack of its own, as glibc's
  * posix_spawn: the child borrows the parent's address space instead of
  * copying its page tables, so the cost does not grow with the parent's
@@ -231,11 +259,19 @@ clone_vfork (CamSpawnArgs *args,
     return r;
   ca.stack = (guint64) (guintptr) stack;
 
+  if (args->cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (guint64) args->cgroup_fd;
+    }
+
   if (args->set_ids || args->set_dumpable)
     dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
 
   args->reset_handlers = FALSE;
   pid = cam_clone3_on_stack (&ca, cam_spawn_child, args);
+  if (pid == -EOPNOTSUPP && args->cgroup_fd >= 0)
+    return clone_fork_child (args, ret_pidfd);
   if (pid == -EOPNOTSUPP)
     {
       /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
@@ -260,33 +296,6 @@ clone_vfork (CamSpawnArgs *args,
   return pid;
 }
 
-/* clone3() like fork(), with the pidfd and handlers cleared by the
- * kernel; clone(2) where clone3() is missing.  Slower than clone_vfork()
- * with a large parent (page tables are copied), but it takes the clone3
- * flags that clone() lacks: CLONE_INTO_CGROUP, which has no fallback. */
-static pid_t
-clone_fork_child (CamSpawnArgs *args,
-                  int          *ret_pidfd)
-{
-  pid_t pid;
-
-  /* Kernels before 5.5 answer EINVAL to CLONE_CLEAR_SIGHAND; container
-   * seccomp profiles may answer EPERM or ENOSYS to clone3.  EPERM may
-   * also come from a namespace flag: clone() then answers it again. */
-  args->reset_handlers = FALSE;
-  pid = clone3_fork (args->clone_ns, args->cgroup_fd, ret_pidfd);
-  if (args->cgroup_fd < 0 &&
-      (pid == -ENOSYS || pid == -EINVAL || pid == -EPERM))
-    {
-      args->reset_handlers = TRUE;
-      pid = clone_fork (args->clone_ns, ret_pidfd);
-    }
-
-  if (pid == 0)
-    cam_spawn_child (args);
-  return pid;
-}
-
 /* CAM_PROCESS_SPAWN_METHOD=clone3 selects the fork-like path for every
  * spawn, so that the test suite covers it; it is read once. */
 static gboolean
@@ -302,14 +311,12 @@ fork_path_forced (void)
 }
 
 /* Clones the child, which runs cam_spawn_child() and never returns here.
- * A cgroup takes the fork-like path: CLONE_INTO_CGROUP exists only for
- * clone3(), whose child cannot run on a stack of its own from C.  Returns
- * the pid or -errno. */
+ * Returns the pid or -errno. */
 static pid_t
 clone_child (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
-  if (args->cgroup_fd >= 0 || fork_path_forced ())
+  if (fork_path_forced ())
     return clone_fork_child (args, ret_pidfd);
   return clone_vfork (args, ret_pidfd);
 }
