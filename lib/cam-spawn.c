@@ -16,9 +16,10 @@
  * Child setup (namespaces, identity, rlimits, cgroup) is decided here, in
  * prepare_child_setup(), so that the child only follows a plan: which ids
  * to switch to, which namespaces to unshare, the exact uid_map and gid_map
- * lines.  The vfork-like clone serves every request but one: placing the
- * child in a cgroup needs clone3's CLONE_INTO_CGROUP, which only the
- * fork-like path can pass (see clone_child()).
+ * lines.  The vfork-like clone serves every request.  Only where the
+ * clone3 trampoline is missing (an architecture without one, valgrind)
+ * does a cgroup take the fork-like path: CLONE_INTO_CGROUP exists only for
+ * clone3() (see clone_child()).
  */
 #include "config.h"
 
@@ -29,7 +30,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -40,6 +40,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "cam-clone.h"
 #include "cam-pidfd-util.h"
 #include "cam-spawn.h"
 
@@ -199,57 +200,6 @@ clone_fork (int  ns_flags,
   return pid < 0 ? -errno : (pid_t) pid;
 }
 
-/* The child's stack for CLONE_VM: the child only makes a few syscalls on
- * prepared tables, so 64 KiB leaves ample room (glibc's posix_spawn takes
- * 32 KiB plus the size of argv). */
-#define CHILD_STACK_SIZE (64 * 1024)
-
-/* clone(CLONE_VM | CLONE_VFORK) on a stack of its own, as glibc's
- * posix_spawn: the child borrows the parent's address space instead of
- * copying its page tables, so the cost does not grow with the parent's
- * memory, and the parent sleeps until the child has exec'd or exited.
- * clone3() cannot be used for this from C: its child would return through
- * the caller's frames on the new stack.  valgrind runs this as a fork;
- * the report pipe works the same either way. */
-static pid_t
-clone_vfork (CamSpawnArgs *args,
-             int          *ret_pidfd)
-{
-  void *stack;
-  pid_t pid;
-  int dumpable = -1;
-  int errsv;
-
-  if (args->set_ids || args->set_dumpable)
-    dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
-
-  stack = mmap (NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
-                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED)
-    return -errno;
-
-  /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
-  args->reset_handlers = TRUE;
-  pid = clone (cam_spawn_child, (char *) stack + CHILD_STACK_SIZE,
-               CLONE_VM | CLONE_VFORK | CLONE_PIDFD | args->clone_ns |
-               /* exit_signal= */ 0,
-               args, ret_pidfd);
-  errsv = errno;
-
-  munmap (stack, CHILD_STACK_SIZE);
-
-  /* The dumpable flag lives in the mm, which the child shared until it
-   * exec'd or exited: its id switch cleared the flag (commit_creds() does
-   * so on any change of euid or egid) and its PR_SET_DUMPABLE set it, for
-   * us as well.  Put ours back.  2 (SUID_DUMP_ROOT) cannot be set by
-   * prctl(); only exec gives it. */
-  if ((dumpable == 0 || dumpable == 1) &&
-      prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
-    prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
-
-  return pid < 0 ? -errsv : pid;
-}
-
 /* clone3() like fork(), with the pidfd and handlers cleared by the
  * kernel; clone(2) where clone3() is missing.  Slower than clone_vfork()
  * with a large parent (page tables are copied), but it takes the clone3
@@ -277,6 +227,75 @@ clone_fork_child (CamSpawnArgs *args,
   return pid;
 }
 
+/* clone(CLONE_VM | CLONE_VFORK) on a stack of its own, as glibc's
+ * posix_spawn: the child borrows the parent's address space instead of
+ * copying its page tables, so the cost does not grow with the parent's
+ * memory, and the parent sleeps until the child has exec'd or exited.
+ * clone3() through cam-clone.c's trampoline, so that the kernel clears the
+ * handlers (CLONE_CLEAR_SIGHAND; the child need not query 62 signals and
+ * reset each handler while the parent waits); glibc's clone() where
+ * clone3() cannot be used (valgrind, which runs it as a fork; the report
+ * pipe works the same either way). */
+static pid_t
+clone_vfork (CamSpawnArgs *args,
+             int          *ret_pidfd)
+{
+  struct clone_args ca = {
+    .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_CLEAR_SIGHAND |
+             args->clone_ns,
+    .pidfd = (guint64) (guintptr) ret_pidfd,
+    .exit_signal = 0,
+    .stack_size = CAM_CLONE_STACK_SIZE,
+  };
+  void *stack;
+  pid_t pid;
+  int dumpable = -1;
+  int r;
+
+  /* This thread's stack, reused: we return only once the child is done
+   * with it. */
+  r = cam_clone_stack_get (&stack);
+  if (r < 0)
+    return r;
+  ca.stack = (guint64) (guintptr) stack;
+
+  if (args->cgroup_fd >= 0)
+    {
+      ca.flags |= CLONE_INTO_CGROUP;
+      ca.cgroup = (guint64) args->cgroup_fd;
+    }
+
+  if (args->set_ids || args->set_dumpable)
+    dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
+
+  args->reset_handlers = FALSE;
+  pid = cam_clone3_on_stack (&ca, cam_spawn_child, args);
+  if (pid == -EOPNOTSUPP && args->cgroup_fd >= 0)
+    return clone_fork_child (args, ret_pidfd);
+  if (pid == -EOPNOTSUPP)
+    {
+      /* No CLONE_CLEAR_SIGHAND for clone(): the child resets handlers. */
+      args->reset_handlers = TRUE;
+      pid = clone (cam_spawn_child, (char *) stack + CAM_CLONE_STACK_SIZE,
+                   CLONE_VM | CLONE_VFORK | CLONE_PIDFD | args->clone_ns |
+                   /* exit_signal= */ 0,
+                   args, ret_pidfd);
+      if (pid < 0)
+        pid = -errno;
+    }
+
+  /* The dumpable flag lives in the mm, which the child shared until it
+   * exec'd or exited: its id switch cleared the flag (commit_creds() does
+   * so on any change of euid or egid) and its PR_SET_DUMPABLE set it, for
+   * us as well.  Put ours back.  2 (SUID_DUMP_ROOT) cannot be set by
+   * prctl(); only exec gives it. */
+  if ((dumpable == 0 || dumpable == 1) &&
+      prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
+    prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+
+  return pid;
+}
+
 /* CAM_PROCESS_SPAWN_METHOD=clone3 selects the fork-like path for every
  * spawn, so that the test suite covers it; it is read once. */
 static gboolean
@@ -292,14 +311,12 @@ fork_path_forced (void)
 }
 
 /* Clones the child, which runs cam_spawn_child() and never returns here.
- * A cgroup takes the fork-like path: CLONE_INTO_CGROUP exists only for
- * clone3(), whose child cannot run on a stack of its own from C.  Returns
- * the pid or -errno. */
+ * Returns the pid or -errno. */
 static pid_t
 clone_child (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
-  if (args->cgroup_fd >= 0 || fork_path_forced ())
+  if (fork_path_forced ())
     return clone_fork_child (args, ret_pidfd);
   return clone_vfork (args, ret_pidfd);
 }

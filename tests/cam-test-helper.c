@@ -21,6 +21,9 @@
  *   print-cwd [OUT_FD]      write the working directory followed by "\n"
  *   print-sigmask [OUT_FD]  write the numbers of the blocked signals,
  *                           space-separated, then "\n"
+ *   print-sigdisp [OUT_FD]  write the SigIgn and SigCgt lines of
+ *                           /proc/self/status (the ignored and the caught
+ *                           signals, as hex masks), in that order
  *   cat [IN_FD [OUT_FD]]    copy IN_FD (default: stdin) to OUT_FD until EOF
  *
  * Modes of the sandbox and identity tests, which observe the child's setup
@@ -326,6 +329,30 @@ mode_print_sigmask (int    argc,
       sep = " ";
     }
   write_all (out_fd, "\n", 1);
+
+  return 0;
+}
+
+static int
+mode_print_sigdisp (int    argc,
+                    char **argv)
+{
+  int out_fd = parse_fd (argc > 2 ? argv[2] : NULL, STDOUT_FILENO);
+  char line[256];
+  FILE *status;
+
+  status = fopen ("/proc/self/status", "re");
+  if (status == NULL)
+    die ("fopen /proc/self/status");
+
+  while (fgets (line, sizeof line, status) != NULL)
+    {
+      if (strncmp (line, "SigIgn:", 7) == 0 || strncmp (line, "SigCgt:", 7) == 0)
+        write_all (out_fd, line, strlen (line));
+    }
+  if (ferror (status))
+    die ("read /proc/self/status");
+  fclose (status);
 
   return 0;
 }
@@ -651,6 +678,7 @@ static const struct
   { "print-environ", mode_print_environ },
   { "print-cwd", mode_print_cwd },
   { "print-sigmask", mode_print_sigmask },
+  { "print-sigdisp", mode_print_sigdisp },
   { "cat", mode_cat },
   { "print-ids", mode_print_ids },
   { "print-status", mode_print_status },

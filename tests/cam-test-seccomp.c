@@ -4,7 +4,8 @@
  *
  * The tests use these to take the library down its fallback paths (clone3 or
  * close_range answering ENOSYS, PIDFD_GET_INFO answering ENOTTY) on a kernel
- * that has all of them.  A filter applies to every thread of the calling
+ * that has all of them, or to raise a signal in the child between clone and
+ * exec (SIGSYS from a trapped system call).  A filter applies to every thread of the calling
  * process (SECCOMP_FILTER_FLAG_TSYNC) and to all its future children, and it
  * cannot be removed: install it only in a g_test_trap_subprocess() child.
  */
@@ -109,6 +110,33 @@ cam_test_seccomp_fail_syscall (long syscall_nr,
   struct sock_filter filter[] = {
     CHECK_ARCH_AND_NR (syscall_nr),
     BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errnum & SECCOMP_RET_DATA)),
+  };
+
+  return install_filter (filter, G_N_ELEMENTS (filter));
+#else
+  errno = ENOTSUP;
+  return -1;
+#endif
+}
+
+/**
+ * cam_test_seccomp_trap_syscall:
+ * @syscall_nr: a native system call number (`__NR_…`)
+ *
+ * Makes every later @syscall_nr call in this process and its children raise
+ * SIGSYS in the calling thread instead of reaching the kernel
+ * (SECCOMP_RET_TRAP).  If a handler returns, the call returns the system
+ * call number, as if it had succeeded.
+ *
+ * Returns: 0, or -1 with errno set
+ */
+int
+cam_test_seccomp_trap_syscall (long syscall_nr)
+{
+#ifdef CAM_TEST_AUDIT_ARCH
+  struct sock_filter filter[] = {
+    CHECK_ARCH_AND_NR (syscall_nr),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRAP),
   };
 
   return install_filter (filter, G_N_ELEMENTS (filter));

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 gboolean cam_test_seccomp_supported     (void);
 int      cam_test_seccomp_fail_syscall  (long     syscall_nr,
                                          int      errnum);
+int      cam_test_seccomp_trap_syscall  (long     syscall_nr);
 int      cam_test_seccomp_fail_ioctl    (guint16  request_type_nr,
                                          int      errnum);
 

@@ -1224,11 +1224,11 @@ test_signal_mask (void)
 /* Fallback paths: the same cases with one system call answering ENOSYS, as on
  * older kernels, in containers or under valgrind.
  *
- * clone3() is only tried on the library's fork-like spawn path, which
- * CAM_PROCESS_SPAWN_METHOD=clone3 selects (the default path is glibc's
- * clone() with CLONE_VM | CLONE_VFORK, which never calls clone3): without
- * it, the no-clone3 cases would pass whether the fallback works or not.
- * close_range() is used on every path. */
+ * Without clone3(), the default path (CLONE_VM | CLONE_VFORK) falls back
+ * to glibc's clone(), and the fork-like path that
+ * CAM_PROCESS_SPAWN_METHOD=clone3 selects to a raw clone(2); test-spawn.c
+ * checks the signal handlers on each.  close_range() is used on every
+ * path. */
 typedef struct
 {
   const char *path;
@@ -1238,6 +1238,9 @@ typedef struct
 } FallbackCase;
 
 static const FallbackCase fallback_cases[] = {
+  { "/process/core/no-clone3/vfork/exit-code", __NR_clone3, NULL, test_exit_code },
+  { "/process/core/no-clone3/vfork/exec-not-found", __NR_clone3, NULL, test_exec_not_found },
+  { "/process/core/no-clone3/vfork/fds", __NR_clone3, NULL, test_fds },
   { "/process/core/no-clone3/exit-code", __NR_clone3, "clone3", test_exit_code },
   { "/process/core/no-clone3/exec-not-found", __NR_clone3, "clone3", test_exec_not_found },
   { "/process/core/no-clone3/fds", __NR_clone3, "clone3", test_fds },
@@ -1264,6 +1267,8 @@ test_fallback (gconstpointer data)
    * in this subprocess. */
   if (fc->spawn_method != NULL)
     g_setenv ("CAM_PROCESS_SPAWN_METHOD", fc->spawn_method, TRUE);
+  else
+    g_unsetenv ("CAM_PROCESS_SPAWN_METHOD");
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (fc->syscall_nr, ENOSYS));
   /* Arguments the kernel itself rejects with EINVAL before anything else

@@ -1,0 +1,395 @@
+/* test-spawn.c: what each spawn path does to the child's signal handlers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The library spawns through one of four paths: clone3() with CLONE_VM |
+ * CLONE_VFORK (the default) or glibc's clone() with the same flags where
+ * clone3() fails; with CAM_PROCESS_SPAWN_METHOD=clone3, a fork-like clone3()
+ * or a fork-like clone(2) where clone3() fails.  The clone3() paths have
+ * the kernel reset the handlers (CLONE_CLEAR_SIGHAND); the clone() paths
+ * reset them in the child.  Either way no handler of the parent may run in
+ * the child, and ignored signals stay ignored, as across exec.  Every case
+ * runs in a g_test_trap_subprocess() child: the spawn method is read once
+ * per process, and handlers and seccomp filters cannot be taken back.
+ */
+
+#include <camprocess/camprocess.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cam-test-seccomp.h"
+#include "cam-test-utils.h"
+
+typedef struct
+{
+  const char *name;
+  const char *spawn_method;   /* CAM_PROCESS_SPAWN_METHOD, nullable */
+  int         clone3_errno;   /* 0, or what clone3() answers (seccomp) */
+} SpawnPath;
+
+static const SpawnPath spawn_paths[] = {
+  { "vfork/clone3", NULL, 0 },
+  { "vfork/clone-no-clone3", NULL, ENOSYS },
+  { "vfork/clone-clone3-eperm", NULL, EPERM },
+  { "fork/clone3", "clone3", 0 },
+  { "fork/clone-no-clone3", "clone3", ENOSYS },
+};
+
+/* The write end of a pipe, for on_signal(). */
+static int handler_fd = -1;
+
+static void
+on_signal (int signum)
+{
+  char byte = (char) signum;
+
+  /* Async-signal-safe, and visible to the test whether the handler runs in
+   * the parent or, wrongly, in a child (with or without CLONE_VM). */
+  if (write (handler_fd, &byte, 1) < 0)
+    { /* The test sees no byte and fails. */ }
+}
+
+static void
+set_handler (int     signum,
+             void  (*handler) (int))
+{
+  struct sigaction sa = { .sa_handler = handler };
+
+  sigemptyset (&sa.sa_mask);
+  g_assert_no_errno (sigaction (signum, &sa, NULL));
+}
+
+/* Takes this subprocess down @path; FALSE if it cannot be taken there. */
+static gboolean
+enter_spawn_path (const SpawnPath *path)
+{
+  /* Read once by the library, at the first spawn, still to come here. */
+  if (path->spawn_method != NULL)
+    g_setenv ("CAM_PROCESS_SPAWN_METHOD", path->spawn_method, TRUE);
+  else
+    g_unsetenv ("CAM_PROCESS_SPAWN_METHOD");
+
+  if (path->clone3_errno != 0)
+    {
+      long r;
+
+      if (!cam_test_seccomp_supported ())
+        {
+          g_test_skip ("No seccomp filter for this architecture");
+          return FALSE;
+        }
+      g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone3, path->clone3_errno));
+      /* Arguments the kernel itself rejects (size 0). */
+      r = syscall (__NR_clone3, 1, 0);
+      g_assert_cmpint (r, ==, -1);
+      g_assert_cmpint (errno, ==, path->clone3_errno);
+    }
+
+  return TRUE;
+}
+
+/* The signals whose disposition is SIG_IGN here, as a /proc mask. */
+static guint64
+ignored_signals (void)
+{
+  guint64 mask = 0;
+
+  for (int sig = 1; sig <= 64; sig++)
+    {
+      struct sigaction old;
+
+      if (sigaction (sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        mask |= G_GUINT64_CONSTANT (1) << (sig - 1);
+    }
+  return mask;
+}
+
+/* Parses the "NAME:\tHEX" line of `cam-test-helper print-sigdisp`. */
+static guint64
+parse_sigdisp_line (const char *line,
+                    const char *name)
+{
+  g_autofree char *prefix = g_strconcat (name, ":\t", NULL);
+  guint64 mask = 0;
+  GError *error = NULL;
+
+  g_assert_true (g_str_has_prefix (line, prefix));
+  g_ascii_string_to_unsigned (line + strlen (prefix), 16, 0, G_MAXUINT64, &mask, &error);
+  g_assert_no_error (error);
+
+  return mask;
+}
+
+static void
+test_dispositions (gconstpointer data)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autofree char *report = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 expected_ignored;
+  int pipe_fds[2];
+
+  g_test_summary ("The program starts with the handlers of the parent reset "
+                  "to SIG_DFL and its ignored signals still ignored.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+  if (!enter_spawn_path (data))
+    return;
+
+  cam_test_pipe (pipe_fds);
+  handler_fd = pipe_fds[1];
+  set_handler (SIGUSR1, on_signal);
+  set_handler (SIGUSR2, SIG_IGN);
+  expected_ignored = ignored_signals ();
+  g_assert_cmphex (expected_ignored & (G_GUINT64_CONSTANT (1) << (SIGUSR2 - 1)), !=, 0);
+
+  process = cam_process_new ();
+  report = cam_test_run_helper_report (process, "print-sigdisp", NULL);
+
+  lines = g_strsplit (report, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmphex (parse_sigdisp_line (lines[0], "SigIgn"), ==, expected_ignored);
+  /* Only SIGUSR1: the helper's own start-up may catch signals (a
+   * sanitizer's runtime catches SIGSEGV, SIGBUS and SIGFPE). */
+  g_assert_cmphex (parse_sigdisp_line (lines[1], "SigCgt") &
+                   (G_GUINT64_CONSTANT (1) << (SIGUSR1 - 1)), ==, 0);
+  g_assert_cmpstr (lines[2], ==, "");
+}
+
+static void
+test_handler_before_exec (gconstpointer data)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  CamTestFinished finished;
+  int pipe_fds[2];
+  char byte;
+  gboolean ok;
+
+  g_test_summary ("A signal that reaches the child between clone and exec "
+                  "gets the default action, never a handler of the parent: "
+                  "the child's chdir() raises SIGSYS through a seccomp trap.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+  if (!cam_test_seccomp_supported ())
+    {
+      g_test_skip ("No seccomp filter for this architecture");
+      return;
+    }
+  if (!enter_spawn_path (data))
+    return;
+
+  /* SIGSYS dumps core by default: no core file, and before Linux 5.16 a
+   * core dump of a CLONE_VM child also killed this process. */
+  g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
+
+  cam_test_pipe (pipe_fds);
+  g_assert_no_errno (fcntl (pipe_fds[0], F_SETFL, O_NONBLOCK));
+  handler_fd = pipe_fds[1];
+  set_handler (SIGSYS, on_signal);
+  /* Only the child calls chdir(), for the cwd set below. */
+  g_assert_no_errno (cam_test_seccomp_trap_syscall (__NR_chdir));
+
+  process = cam_process_new ();
+  cam_process_set_cwd (process, "/");
+  cam_test_finished_watch (&finished, process);
+  ok = cam_test_start_helper (process, NULL, 0, &error, "exit", "0", NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  cam_test_finished_wait (&finished);
+  cam_test_finished_unwatch (&finished);
+
+  /* Had the handler run in the child, it would have written a byte, and
+   * the child would have gone on to exec the helper, which exits with 0. */
+  g_assert_cmpint (read (pipe_fds[0], &byte, 1), ==, -1);
+  g_assert_cmpint (errno, ==, EAGAIN);
+  /* The child died before exec, without a report: to cam_spawn() that
+   * looks like a successful exec. */
+  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
+  g_assert_cmpint (finished.code, ==, SIGSYS);
+
+  g_assert_no_errno (close (pipe_fds[0]));
+  g_assert_no_errno (close (pipe_fds[1]));
+}
+
+/* What lib/cam-clone.c maps for a thread's child stack: one PROT_NONE
+ * guard page, then CAM_CLONE_STACK_SIZE bytes of stack. */
+#define CHILD_STACK_SIZE (64 * 1024)
+#define N_THREADS 4
+#define SPAWNS_PER_THREAD 25
+
+/* Counts the child stacks in /proc/self/maps: an anonymous "---p" page
+ * right below an anonymous "rw-p" mapping of CHILD_STACK_SIZE. */
+static guint
+count_child_stacks (void)
+{
+  g_autofree char *maps = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint64 guard_end = 0;
+  guint n = 0;
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  lines = g_strsplit (maps, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      guint64 start, end, inode;
+      char perms[5], path[2] = "";
+      int n_fields;
+
+      n_fields = sscanf (lines[i], "%" G_GINT64_MODIFIER "x-%" G_GINT64_MODIFIER "x %4s %*x %*x:%*x %" G_GINT64_MODIFIER "u %1s",
+                         &start, &end, perms, &inode, path);
+      g_assert_cmpint (n_fields, >=, 4);
+
+      if (inode != 0 || path[0] != '\0')
+        guard_end = 0;
+      else if (strcmp (perms, "---p") == 0 && end - start == page)
+        guard_end = end;
+      else
+        {
+          if (strcmp (perms, "rw-p") == 0 && start == guard_end &&
+              end - start == CHILD_STACK_SIZE)
+            n++;
+          guard_end = 0;
+        }
+    }
+
+  return n;
+}
+
+typedef struct
+{
+  guint   index;
+  GMutex *lock;
+  GCond  *cond;
+  guint  *n_done;
+  gboolean *release;
+} SpawnThread;
+
+static gpointer
+spawn_thread (gpointer user_data)
+{
+  SpawnThread *st = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  for (guint i = 0; i < SPAWNS_PER_THREAD; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *code_arg = NULL;
+      CamTestFinished finished;
+      int code = (int) ((st->index * SPAWNS_PER_THREAD + i) % 256);
+      gboolean ok;
+
+      code_arg = g_strdup_printf ("%d", code);
+      cam_test_finished_watch (&finished, process);
+      ok = cam_test_start_helper (process, NULL, 0, &error, "exit", code_arg, NULL);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      cam_test_finished_wait (&finished);
+      g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
+      g_assert_cmpint (finished.code, ==, code);
+      cam_test_finished_unwatch (&finished);
+    }
+  g_main_context_pop_thread_default (context);
+
+  /* Stay alive, with the stack, until the main thread has counted. */
+  g_mutex_lock (st->lock);
+  (*st->n_done)++;
+  g_cond_broadcast (st->cond);
+  while (!*st->release)
+    g_cond_wait (st->cond, st->lock);
+  g_mutex_unlock (st->lock);
+
+  return NULL;
+}
+
+static void
+test_thread_stacks (gconstpointer data)
+{
+  SpawnThread threads[N_THREADS];
+  GThread *handles[N_THREADS];
+  GMutex lock;
+  GCond cond;
+  guint n_done = 0;
+  gboolean release = FALSE;
+  guint n_before;
+
+  g_test_summary ("Threads spawning at once each run their children on a "
+                  "stack of their own, mapped once and unmapped when the "
+                  "thread exits.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+  if (!enter_spawn_path (data))
+    return;
+
+  /* The main thread's stack. */
+  cam_test_warm_up ();
+  n_before = count_child_stacks ();
+  g_assert_cmpuint (n_before, ==, 1);
+
+  g_mutex_init (&lock);
+  g_cond_init (&cond);
+  for (guint t = 0; t < N_THREADS; t++)
+    {
+      threads[t] = (SpawnThread) { t, &lock, &cond, &n_done, &release };
+      handles[t] = g_thread_new ("spawn", spawn_thread, &threads[t]);
+    }
+
+  g_mutex_lock (&lock);
+  while (n_done < N_THREADS)
+    g_cond_wait (&cond, &lock);
+  g_assert_cmpuint (count_child_stacks (), ==, n_before + N_THREADS);
+  release = TRUE;
+  g_cond_broadcast (&cond);
+  g_mutex_unlock (&lock);
+
+  for (guint t = 0; t < N_THREADS; t++)
+    g_thread_join (handles[t]);
+  g_assert_cmpuint (count_child_stacks (), ==, n_before);
+
+  g_mutex_clear (&lock);
+  g_cond_clear (&cond);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (spawn_paths); i++)
+    {
+      const SpawnPath *path = &spawn_paths[i];
+      g_autofree char *dispositions = NULL;
+      g_autofree char *before_exec = NULL;
+
+      dispositions = g_strdup_printf ("/process/spawn/%s/signal-dispositions", path->name);
+      before_exec = g_strdup_printf ("/process/spawn/%s/handler-before-exec", path->name);
+      g_test_add_data_func (dispositions, path, test_dispositions);
+      g_test_add_data_func (before_exec, path, test_handler_before_exec);
+      /* The fork-like paths need no stack; with clone3() answering EPERM
+       * glibc cannot create threads (it falls back on ENOSYS only). */
+      if (path->spawn_method == NULL && path->clone3_errno != EPERM)
+        {
+          g_autofree char *stacks = g_strdup_printf ("/process/spawn/%s/thread-stacks", path->name);
+
+          g_test_add_data_func (stacks, path, test_thread_stacks);
+        }
+    }
+
+  return g_test_run ();
+}
