@@ -43,6 +43,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "camprocess/camprocess.h"
+#include "cam-marshal.h"
 #include "cam-pidfd-source.h"
 #include "cam-pidfd-util.h"
 #include "cam-process-object.h"
@@ -109,6 +110,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+static guint notify_signal_id;
 
 static void cam_process_initable_iface_init (GInitableIface *iface);
 
@@ -383,10 +385,15 @@ cam_process_class_init (CamProcessClass *klass)
    *
    * Since: 1.0
    */
+  notify_signal_id = g_signal_lookup ("notify", G_TYPE_OBJECT);
+
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  0, NULL, NULL, cam_marshal_VOID__ENUM_INT, G_TYPE_NONE, 2,
                   CAM_TYPE_PROCESS_EXIT_STATUS, G_TYPE_INT);
+  g_signal_set_va_marshaller (signals[SIGNAL_FINISHED],
+                              G_TYPE_FROM_CLASS (klass),
+                              cam_marshal_VOID__ENUM_INTv);
 }
 
 static void
@@ -532,6 +539,24 @@ cam_process_set_cwd (CamProcess *self,
   self->cwd = g_strdup (cwd);
 }
 
+/* Notifies the four properties a start or an exit changes.  GLib 2.74
+ * queues each notification even when nobody listens: skip them then, as
+ * they cost more than the rest of the exit dispatch. */
+static void
+cam_process_notify_state (CamProcess *self)
+{
+  if (!g_signal_has_handler_pending (self, notify_signal_id,
+                                     /* detail= */ 0, TRUE))
+    return;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
 /* The CamPidfdSourceFunc of the watch, and of the reaper of a synchronous
  * wait (cam-process-wait.c).  Runs once per child, in the thread that owns
  * the context that was thread-default at start. */
@@ -551,12 +576,7 @@ cam_process_child_exited (CamProcessExitStatus status,
   g_mutex_unlock (&self->lock);
   cam_process_release_child (self);
 
-  g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
-  g_object_thaw_notify (G_OBJECT (self));
+  cam_process_notify_state (self);
 
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, status, code);
 
@@ -697,12 +717,7 @@ cam_process_start (CamProcess         *self,
   g_source_attach (watch, self->context);
   g_mutex_unlock (&self->lock);
 
-  g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
-  g_object_thaw_notify (G_OBJECT (self));
+  cam_process_notify_state (self);
 
   return TRUE;
 }
