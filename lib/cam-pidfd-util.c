@@ -68,8 +68,9 @@ pidfd_get_exit_status (int  pidfd,
  *
  * Signals the child through its pidfd.  Where pidfd_send_signal() is
  * missing (valgrind 3.19 answers ENOSYS to it; the kernel has it since 5.1,
- * before CLONE_PIDFD), falls back to kill(): the pid cannot be reused
- * while our unreaped child holds it, short of a foreign reaper.
+ * before CLONE_PIDFD), falls back to kill(), once waitid(WNOWAIT) on the
+ * pidfd has shown that the child is still ours: the pid of an unreaped
+ * child cannot be reused.
  *
  * Returns: 0, or -errno
  */
@@ -78,10 +79,17 @@ cam_pidfd_send_signal (int pidfd,
                        int pid,
                        int signum)
 {
+  siginfo_t info = { 0 };
+
   if (pidfd_send_signal (pidfd, signum, NULL, 0) == 0)
     return 0;
   if (errno != ENOSYS)
     return -errno;
+
+  /* Still ours (running or a zombie), not reaped by a foreign waitpid()? */
+  if (waitid (P_PIDFD, (id_t) pidfd, &info,
+              WEXITED | WNOHANG | WNOWAIT | __WALL) < 0)
+    return errno == ECHILD ? -ESRCH : -errno;
   if (kill (pid, signum) == 0)
     return 0;
   return -errno;
