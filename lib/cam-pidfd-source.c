@@ -21,6 +21,7 @@ typedef struct {
   GSource  source;
   int      pidfd;
   gpointer tag;
+  GWeakRef owner;
 } CamPidfdSource;
 
 static gboolean
@@ -30,12 +31,21 @@ cam_pidfd_source_dispatch (GSource     *source,
 {
   CamPidfdSource *self = (CamPidfdSource *) source;
   CamPidfdSourceFunc func = (CamPidfdSourceFunc) (void (*) (void)) callback;
+  g_autoptr(GObject) owner = NULL;
   CamProcessExitStatus status;
   int code;
   int r;
 
   if (!(g_source_query_unix_fd (source, self->tag) & G_IO_IN))
     return G_SOURCE_CONTINUE;
+
+  /* The owner's last reference may be dropped in another thread right
+   * now: then its dispose kills and reaps the child and closes the pidfd,
+   * which we must not touch.  Holding a reference keeps dispose away while
+   * we reap. */
+  owner = g_weak_ref_get (&self->owner);
+  if (owner == NULL)
+    return G_SOURCE_REMOVE;
 
   r = cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
   if (r == -EAGAIN)
@@ -49,26 +59,38 @@ cam_pidfd_source_dispatch (GSource     *source,
     }
 
   if (func != NULL)
-    func (status, code, user_data);
+    func (status, code, owner);
   return G_SOURCE_REMOVE;
+}
+
+static void
+cam_pidfd_source_finalize (GSource *source)
+{
+  CamPidfdSource *self = (CamPidfdSource *) source;
+
+  g_weak_ref_clear (&self->owner);
 }
 
 static GSourceFuncs cam_pidfd_source_funcs = {
   .dispatch = cam_pidfd_source_dispatch,
+  .finalize = cam_pidfd_source_finalize,
 };
 
 /**
  * cam_pidfd_source_new:
- * @pidfd: the pidfd of a child of this process (borrowed)
+ * @pidfd: the pidfd of a child of this process (borrowed from @owner)
+ * @owner: the object that owns @pidfd, held by a weak reference
  *
  * Creates a source whose callback, a CamPidfdSourceFunc set with
  * g_source_set_callback(), runs once when the child has exited and been
- * reaped.
+ * reaped, with @owner as its user data.  Once @owner is being disposed the
+ * source reaps nothing and calls nothing: the owner's dispose does it.
  *
  * Returns: (transfer full): a new source
  */
 GSource *
-cam_pidfd_source_new (int pidfd)
+cam_pidfd_source_new (int      pidfd,
+                      GObject *owner)
 {
   GSource *source = g_source_new (&cam_pidfd_source_funcs,
                                   sizeof (CamPidfdSource));
@@ -76,6 +98,7 @@ cam_pidfd_source_new (int pidfd)
 
   g_source_set_static_name (source, "CamProcess pidfd watch");
   self->pidfd = pidfd;
+  g_weak_ref_init (&self->owner, owner);
   self->tag = g_source_add_unix_fd (source, pidfd, G_IO_IN);
   return source;
 }

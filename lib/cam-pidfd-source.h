@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 #include "camprocess/cam-process.h"
 
@@ -14,6 +14,7 @@ typedef void (*CamPidfdSourceFunc) (CamProcessExitStatus status,
                                     int                  code,
                                     gpointer             user_data);
 
-GSource *cam_pidfd_source_new (int pidfd);
+GSource *cam_pidfd_source_new (int      pidfd,
+                               GObject *owner);
 
 G_END_DECLS

@@ -700,10 +700,10 @@ cam_process_start (CamProcess         *self,
   if (!ok)
     return FALSE;
 
-  watch = cam_pidfd_source_new (pidfd);
+  watch = cam_pidfd_source_new (pidfd, G_OBJECT (self));
   g_source_set_callback (watch,
                          (GSourceFunc) (void (*) (void)) cam_process_child_exited,
-                         self, NULL);
+                         NULL, NULL);
 
   /* Published at once, so that a synchronous wait in another thread finds
    * either no child or a child with its watch. */

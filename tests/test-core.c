@@ -1045,6 +1045,76 @@ test_dispose_running (void)
   cam_test_iterate_for (SETTLE_MS);
 }
 
+/* Hands processes started in a thread of its own to the main thread,
+ * which drops them while the thread's context may be reaping them. */
+typedef struct {
+  GAsyncQueue *queue;
+  gint         stop;
+} DisposeRace;
+
+static gboolean
+dispose_race_spawn (gpointer user_data)
+{
+  DisposeRace *race = user_data;
+  g_autoptr(GError) error = NULL;
+  CamProcess *process = cam_process_new ();
+
+  g_assert_true (cam_process_start (process, "/bin/true", NULL, NULL, 0,
+                                    &error));
+  g_assert_no_error (error);
+  g_async_queue_push (race->queue, process);
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+dispose_race_thread (gpointer user_data)
+{
+  DisposeRace *race = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) timer = g_timeout_source_new (1);
+
+  g_main_context_push_thread_default (context);
+  g_source_set_callback (timer, dispose_race_spawn, race, NULL);
+  g_source_attach (timer, context);
+  while (!g_atomic_int_get (&race->stop))
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timer);
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+test_dispose_other_thread (void)
+{
+  DisposeRace race = { g_async_queue_new (), 0 };
+  GThread *thread;
+  CamProcess *process;
+
+  g_test_summary ("Dropping the last reference in one thread while the "
+                  "child's context reaps it in another neither crashes "
+                  "nor leaves a zombie.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  thread = g_thread_new ("dispose-race", dispose_race_thread, &race);
+  for (int i = 0; i < 500; i++)
+    {
+      process = g_async_queue_pop (race.queue);
+      g_usleep (g_random_int_range (0, 1200));
+      g_object_unref (process);
+    }
+  g_atomic_int_set (&race.stop, 1);
+  g_thread_join (thread);
+
+  /* The thread may have started a few more before it saw @stop. */
+  while ((process = g_async_queue_try_pop (race.queue)) != NULL)
+    g_object_unref (process);
+  g_async_queue_unref (race.queue);
+
+  assert_no_children ();
+}
+
 static void
 test_dispose_exited (void)
 {
@@ -1309,6 +1379,8 @@ main (int    argc,
   g_test_add_func ("/process/core/many-cycles", test_many_cycles);
   g_test_add_func ("/process/core/dispose/running", test_dispose_running);
   g_test_add_func ("/process/core/dispose/exited", test_dispose_exited);
+  g_test_add_func ("/process/core/dispose/other-thread",
+                   test_dispose_other_thread);
   g_test_add_func ("/process/core/signal-mask", test_signal_mask);
   g_test_add_func ("/process/core/environ", test_environ);
   g_test_add_func ("/process/core/cwd", test_cwd);
