@@ -377,6 +377,23 @@ cam_process_wait_check_finish (CamProcess    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The reaper's CamPidfdSourceFunc.  It runs while the private context is
+ * thread-default; "finished" must see the child's own context instead, so
+ * that a handler that starts the process again watches the new child from
+ * there, not from a context about to be dropped. */
+static void
+reaper_exited (CamProcessExitStatus status,
+               int                  code,
+               gpointer             user_data)
+{
+  CamProcess *self = CAM_PROCESS (user_data);
+  g_autoptr(GMainContext) context = g_main_context_ref (self->context);
+
+  g_main_context_push_thread_default (context);
+  cam_process_child_exited (status, code, self);
+  g_main_context_pop_thread_default (context);
+}
+
 /* The SIGKILL timer of a terminate. */
 static gboolean
 kill_timeout (gpointer user_data)
@@ -538,10 +555,10 @@ cam_process_sync_begin (CamProcess     *self,
   g_mutex_lock (&self->lock);
   if (self->pidfd >= 0 && self->context == watch_context)
     {
-      sync->reaper = cam_pidfd_source_new (self->pidfd);
+      sync->reaper = cam_pidfd_source_new (self->pidfd, G_OBJECT (self));
       g_source_set_callback (sync->reaper,
-                             (GSourceFunc) (void (*) (void)) cam_process_child_exited,
-                             self, NULL);
+                             (GSourceFunc) (void (*) (void)) reaper_exited,
+                             NULL, NULL);
       g_source_attach (sync->reaper, sync->context);
     }
   g_mutex_unlock (&self->lock);

@@ -549,6 +549,64 @@ test_wait_private_context (void)
   cam_test_finished_unwatch (&finished);
 }
 
+static void
+restart_once (CamProcess           *process,
+              CamProcessExitStatus  status,
+              int                   code,
+              gpointer              user_data)
+{
+  guint *n_finished = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if ((*n_finished)++ == 0)
+    {
+      g_assert_true (cam_process_start (process, cam_test_helper_path (),
+                                        (const char * const[]) {
+                                          cam_test_helper_path (),
+                                          "exit", "7", NULL },
+                                        NULL, 0, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static void
+test_wait_restart_from_handler (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean timed_out = FALSE;
+  guint n_finished = 0;
+  guint timeout_id;
+
+  g_test_summary ("A child started again by a \"finished\" handler during "
+                  "a synchronous wait is watched from the caller's context, "
+                  "not from the wait's private one.");
+
+  g_signal_connect (process, "finished", G_CALLBACK (restart_once),
+                    &n_finished);
+  g_assert_true (cam_process_start (process, "/bin/true", NULL, NULL, 0,
+                                    &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cam_process_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_finished, ==, 1);
+  g_assert_true (cam_process_get_running (process));
+
+  /* The timeout wakes the loop up should nothing else ever be dispatched
+   * in this context, as when the new child is watched elsewhere. */
+  timeout_id = g_timeout_add (CAM_TEST_TIMEOUT_MS, set_flag, &timed_out);
+  while (n_finished < 2 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_cmpuint (n_finished, ==, 2);
+  g_assert_false (cam_process_get_running (process));
+  g_assert_cmpint (cam_process_get_exit_status (process), ==,
+                   CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
+  g_assert_cmpint (cam_process_get_exit_code (process), ==, 7);
+}
+
 static gpointer
 cancel_later_thread (gpointer user_data)
 {
@@ -1441,6 +1499,8 @@ main (int   argc,
 
   g_test_add_func ("/process/gio/wait/private-context", test_wait_private_context);
   g_test_add_func ("/process/gio/wait/cancel", test_wait_cancel);
+  g_test_add_func ("/process/gio/wait/restart-from-handler",
+                   test_wait_restart_from_handler);
   g_test_add_func ("/process/gio/wait/other-thread", test_wait_other_thread);
 
   g_test_add_func ("/process/gio/terminate/sigterm", test_terminate_sigterm);
