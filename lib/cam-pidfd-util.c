@@ -176,16 +176,27 @@ cam_close_range_supported (void)
   if (g_once_init_enter (&cached))
     {
       int r = close_range (~0U - 1, ~0U, /* flags= */ 0);
-      int errsv = errno;
 
-      g_once_init_leave (&cached, (r == 0 || errsv != ENOSYS) ? 1 : 2);
+      /* Only a success counts: a seccomp filter may answer EPERM, and the
+       * child would then fail to close its fds instead of using the
+       * table. */
+      g_once_init_leave (&cached, r == 0 ? 1 : 2);
     }
   return cached == 1;
 }
 
-static int
-compare_int (const void *a,
-             const void *b)
+/**
+ * cam_compare_int:
+ * @a: an int
+ * @b: another int
+ *
+ * The qsort() comparison of two ints.
+ *
+ * Returns: <0, 0 or >0
+ */
+int
+cam_compare_int (const void *a,
+                 const void *b)
 {
   int x = *(const int *) a, y = *(const int *) b;
 
@@ -222,7 +233,7 @@ cam_list_open_fds (int   **ret_fds,
       g_array_append_val (fds, fd);
     }
 
-  qsort (fds->data, fds->len, sizeof (int), compare_int);
+  qsort (fds->data, fds->len, sizeof (int), cam_compare_int);
   *ret_n_fds = fds->len;
   *ret_fds = (int *) g_array_free (g_steal_pointer (&fds), FALSE);
   return 0;
