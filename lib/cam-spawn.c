@@ -44,15 +44,6 @@
 #include "cam-pidfd-util.h"
 #include "cam-spawn.h"
 
-static int
-compare_int (const void *a,
-             const void *b)
-{
-  int x = *(const int *) a, y = *(const int *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Checks the fd map: every source open, every target unique. */
 static gboolean
 check_fds (const CamSpawnFd  *fds,
@@ -135,7 +126,7 @@ prepare_fd_tables (CamSpawnArgs *args)
     if (args->fds[i].target > STDERR_FILENO)
       args->keep[n++] = args->fds[i].target;
   args->keep[n++] = args->report_fd;
-  qsort (args->keep, n, sizeof (int), compare_int);
+  qsort (args->keep, n, sizeof (int), cam_compare_int);
   args->n_keep = n;
 
   args->scratch = g_new0 (int, MAX (args->n_fds, 1));
