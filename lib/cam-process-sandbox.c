@@ -273,8 +273,11 @@ cam_process_set_rlimit (CamProcess  *self,
  * run, not even for an instant, in the caller's cgroup.  The caller
  * needs write access to its `cgroup.procs`.
  *
- * That clone copies the caller's page tables, as fork() does, instead of
- * sharing its memory until exec: spawning costs more for a large caller.
+ * The child is still cloned sharing the caller's memory until exec, as
+ * without a cgroup, through camprocess's clone3() trampoline (x86_64 and
+ * aarch64).  Where that cannot be used (other architectures, or clone3()
+ * refused to the trampoline) a fork-like clone3() takes its place, which
+ * copies the caller's page tables and costs more for a large caller.
  *
  * [method@Cam.Process.start] fails with %G_IO_ERROR_NOT_FOUND when the
  * directory does not exist and with %G_IO_ERROR_NOT_SUPPORTED when it is
