@@ -148,6 +148,39 @@ cam_test_start_helper (CamProcess  *process,
 }
 
 /**
+ * cam_test_start_ready_helper:
+ * @process: a #CamProcess
+ * @mode: a helper mode that takes a READY_FD argument ("sleep",
+ *   "ignore-term")
+ *
+ * Starts `cam-test-helper MODE READY_FD` and returns once it has written
+ * "ready", i.e. once it has set up its signal dispositions.
+ */
+void
+cam_test_start_ready_helper (CamProcess *process,
+                             const char *mode)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready_fd_arg = NULL;
+  g_autofree char *line = NULL;
+  int pipe_fds[2];
+  gboolean ok;
+
+  cam_test_pipe (pipe_fds);
+  ready_fd_arg = g_strdup_printf ("%d", pipe_fds[1]);
+
+  ok = cam_test_start_helper (process, &pipe_fds[1], 1, &error, mode,
+                              ready_fd_arg, NULL);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  g_assert_no_errno (close (pipe_fds[1]));
+
+  line = cam_test_read_line (pipe_fds[0]);
+  g_assert_cmpstr (line, ==, "ready");
+  g_assert_no_errno (close (pipe_fds[0]));
+}
+
+/**
  * cam_test_run_helper_report:
  * @process: a #CamProcess that is not running
  * @mode: a helper mode that takes an output fd as its first argument

@@ -53,6 +53,8 @@ gboolean    cam_test_start_helper         (CamProcess       *process,
                                            GError          **error,
                                            const char       *mode,
                                            ...) G_GNUC_NULL_TERMINATED;
+void        cam_test_start_ready_helper   (CamProcess       *process,
+                                           const char       *mode);
 char       *cam_test_run_helper_report    (CamProcess       *process,
                                            const char       *mode,
                                            ...) G_GNUC_NULL_TERMINATED;

@@ -57,30 +57,6 @@ expected_child_fds (const int *passed,
   return g_strconcat (list, "\n", NULL);
 }
 
-/* Starts `cam-test-helper MODE READY_FD` and waits for its "ready" line. */
-static void
-start_ready_helper (CamProcess *process,
-                    const char *mode)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *ready_fd_arg = NULL;
-  g_autofree char *line = NULL;
-  int pipe_fds[2];
-  gboolean ok;
-
-  cam_test_pipe (pipe_fds);
-  ready_fd_arg = g_strdup_printf ("%d", pipe_fds[1]);
-
-  ok = cam_test_start_helper (process, &pipe_fds[1], 1, &error, mode, ready_fd_arg, NULL);
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  g_assert_no_errno (close (pipe_fds[1]));
-
-  line = cam_test_read_line (pipe_fds[0]);
-  g_assert_cmpstr (line, ==, "ready");
-  g_assert_no_errno (close (pipe_fds[0]));
-}
-
 /* Checks that a failed start() left nothing behind: no process, no child,
  * no fd, no "finished". */
 static void
@@ -212,7 +188,7 @@ test_kill (void)
                   "ignores SIGTERM cannot ignore; killing again is harmless.");
 
   cam_test_finished_watch (&finished, process);
-  start_ready_helper (process, "ignore-term");
+  cam_test_start_ready_helper (process, "ignore-term");
 
   cam_process_kill (process);
   cam_test_finished_wait (&finished);
@@ -239,7 +215,7 @@ test_send_signal (void)
   gboolean ok;
 
   cam_test_finished_watch (&finished, process);
-  start_ready_helper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
 
   ok = cam_process_send_signal (process, SIGTERM, &error);
   g_assert_no_error (error);
@@ -261,7 +237,7 @@ test_send_signal_invalid (void)
   CamTestFinished finished;
 
   cam_test_finished_watch (&finished, process);
-  start_ready_helper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
 
   for (gsize i = 0; i < G_N_ELEMENTS (bad_signals); i++)
     {
@@ -561,7 +537,7 @@ test_start_pending (void)
   int pid;
 
   cam_test_finished_watch (&finished, process);
-  start_ready_helper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   pid = cam_process_get_pid (process);
 
   ok = cam_test_start_helper (process, NULL, 0, &error, "exit", "0", NULL);
@@ -1030,7 +1006,7 @@ test_dispose_running (void)
 
   process = cam_process_new ();
   g_object_add_weak_pointer (G_OBJECT (process), (gpointer *) &process);
-  start_ready_helper (process, "ignore-term");
+  cam_test_start_ready_helper (process, "ignore-term");
   pid = cam_process_get_pid (process);
 
   g_object_unref (process);

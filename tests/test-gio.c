@@ -87,28 +87,6 @@ async_call_clear (AsyncCall *call)
   g_clear_object (&call->result);
 }
 
-/* Starts cam-test-helper in @mode ("sleep" or "ignore-term") and returns
- * once it has written "ready", i.e. once it has set up its signals. */
-static void
-start_sleeper (CamProcess *process,
-               const char *mode)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *fd_arg = NULL;
-  g_autofree char *line = NULL;
-  int ready[2];
-
-  cam_test_pipe (ready);
-  fd_arg = g_strdup_printf ("%d", ready[1]);
-  cam_test_start_helper (process, &ready[1], 1, &error, mode, fd_arg, NULL);
-  g_assert_no_error (error);
-  g_assert_no_errno (close (ready[1]));
-
-  line = cam_test_read_line (ready[0]);
-  g_assert_cmpstr (line, ==, "ready");
-  g_assert_no_errno (close (ready[0]));
-}
-
 /* Starts cam-test-helper as `cat FD 1`, FD being the read end of a pipe
  * whose write end is returned: the child blocks reading FD until that end
  * is closed, holding its standard input, output and error as the stdio
@@ -219,7 +197,7 @@ test_wait_async_signal (void)
   AsyncCall call = { NULL, &finished };
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   cam_process_wait_async (process, NULL, async_call_done, &call);
   cam_process_kill (process);
   async_call_wait (&call);
@@ -270,7 +248,7 @@ test_wait_async_several (void)
   };
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   n_calls_completed = 0;
   for (gsize i = 0; i < G_N_ELEMENTS (calls); i++)
     cam_process_wait_async (process, NULL, async_call_done, &calls[i]);
@@ -306,7 +284,7 @@ test_wait_async_cancel (void)
   int pid;
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   pid = cam_process_get_pid (process);
 
   cam_process_wait_async (process, cancellable, async_call_done, &call);
@@ -347,7 +325,7 @@ test_wait_async_cancelled_before (void)
   AsyncCall call = { NULL, &finished };
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   g_cancellable_cancel (cancellable);
 
   cam_process_wait_async (process, cancellable, async_call_done, &call);
@@ -427,7 +405,7 @@ test_wait_check_signal (void)
   AsyncCall call = { NULL, &finished };
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   cam_process_wait_check_async (process, NULL, async_call_done, &call);
   cam_process_kill (process);
   async_call_wait (&call);
@@ -448,7 +426,7 @@ restart_on_finished (CamProcess           *process,
                      gpointer              user_data)
 {
   if (code == 3)
-    start_sleeper (process, "sleep");
+    cam_test_start_ready_helper (process, "sleep");
 }
 
 /* The check reports the child that ran when it was made, even when a
@@ -526,7 +504,7 @@ test_wait_private_context (void)
   guint idle_id;
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   idle_id = g_idle_add (count_dispatch, &n_idle);
   g_assert_true (cam_process_send_signal (process, SIGTERM, &error));
 
@@ -625,7 +603,7 @@ test_wait_cancel (void)
   GThread *thread;
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
 
   thread = g_thread_new ("cancel-later", cancel_later_thread, cancellable);
   g_assert_false (cam_process_wait (process, cancellable, &error));
@@ -658,7 +636,7 @@ worker_thread (gpointer user_data)
 
   g_main_context_push_thread_default (worker->context);
   g_assert_true (g_main_context_acquire (worker->context));
-  start_sleeper (worker->process, "sleep");
+  cam_test_start_ready_helper (worker->process, "sleep");
 
   g_mutex_lock (&worker->lock);
   worker->started = TRUE;
@@ -722,7 +700,7 @@ test_terminate_sigterm (void)
   gint64 start;
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "sleep");
+  cam_test_start_ready_helper (process, "sleep");
   start = g_get_monotonic_time ();
   cam_process_terminate_async (process, CAM_TEST_TIMEOUT_MS, NULL,
                                async_call_done, &call);
@@ -753,7 +731,7 @@ test_terminate_sigkill (void)
   gint64 start;
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "ignore-term");
+  cam_test_start_ready_helper (process, "ignore-term");
   start = g_get_monotonic_time ();
   cam_process_terminate_async (process, timeout_ms, NULL, async_call_done,
                                &call);
@@ -784,7 +762,7 @@ test_terminate_cancel (void)
   AsyncCall call = { NULL, &finished };
 
   cam_test_finished_watch (&finished, process);
-  start_sleeper (process, "ignore-term");
+  cam_test_start_ready_helper (process, "ignore-term");
   cam_process_terminate_async (process, 100, cancellable, async_call_done,
                                &call);
   g_cancellable_cancel (cancellable);
