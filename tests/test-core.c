@@ -1062,7 +1062,7 @@ dispose_race_thread (gpointer user_data)
 static void
 test_dispose_other_thread (void)
 {
-  DisposeRace race = { g_async_queue_new (), 0 };
+  DisposeRace race = { NULL, 0 };
   GThread *thread;
   CamProcess *process;
 
@@ -1073,6 +1073,7 @@ test_dispose_other_thread (void)
   if (!cam_test_in_subprocess ())
     return;
 
+  race.queue = g_async_queue_new ();
   thread = g_thread_new ("dispose-race", dispose_race_thread, &race);
   for (int i = 0; i < 500; i++)
     {
