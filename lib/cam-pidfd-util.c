@@ -161,6 +161,30 @@ cam_pidfd_reap (int                   pidfd,
 }
 
 /**
+ * cam_waitid_pidfd_supported:
+ *
+ * Probes waitid(P_PIDFD) (Linux 5.4) once: on an fd no process has open
+ * (a negative one is EINVAL in any case) it answers EBADF where it exists,
+ * EINVAL where it does not.
+ *
+ * Returns: whether children can be reaped through their pidfd
+ */
+gboolean
+cam_waitid_pidfd_supported (void)
+{
+  static gsize cached = 0;
+
+  if (g_once_init_enter (&cached))
+    {
+      siginfo_t info;
+      int r = waitid (P_PIDFD, (id_t) G_MAXINT, &info, WEXITED | WNOHANG);
+
+      g_once_init_leave (&cached, (r < 0 && errno == EBADF) ? 1 : 2);
+    }
+  return cached == 1;
+}
+
+/**
  * cam_close_range_supported:
  *
  * Probes close_range() (Linux 5.9) once, on a range no process can have

@@ -54,6 +54,7 @@ int      cam_pidfd_reap             (int                   pidfd,
                                      CamProcessExitStatus *ret_status,
                                      int                  *ret_code);
 gboolean cam_close_range_supported  (void);
+gboolean cam_waitid_pidfd_supported (void);
 int      cam_compare_int            (const void           *a,
                                      const void           *b);
 int      cam_list_open_fds          (int                 **ret_fds,

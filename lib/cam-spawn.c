@@ -729,6 +729,17 @@ cam_spawn (CamSpawnArgs *args,
 
   args->report_fd = -1;
   args->cgroup_fd = -1;
+
+  /* Linux 5.2 and 5.3 give a pidfd but cannot wait on it: the child would
+   * never be reaped. */
+  if (!cam_waitid_pidfd_supported ())
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("Cannot start “%s”: the kernel cannot wait on a pidfd (waitid with P_PIDFD, Linux 5.4)"),
+                   args->path);
+      return FALSE;
+    }
+
   if (!check_fds (args->fds, args->n_fds, error))
     return FALSE;
 

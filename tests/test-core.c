@@ -320,6 +320,30 @@ test_exec_not_found (void)
   cam_test_finished_unwatch (&finished);
 }
 
+/* Run by the fallback table with waitid(P_PIDFD) blocked, as on Linux 5.2
+ * and 5.3, which give a pidfd but cannot wait on it. */
+static void
+test_no_waitid_pidfd (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fds_before = NULL;
+  CamTestFinished finished;
+  gboolean ok;
+
+  /* No warm-up spawn here: the default context's wakeup fd is made now. */
+  g_main_context_default ();
+  fds_before = cam_test_list_fds ();
+
+  cam_test_finished_watch (&finished, process);
+  ok = cam_process_start (process, "/bin/true", NULL, NULL, 0, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_false (ok);
+
+  assert_start_left_nothing (process, &finished, fds_before);
+  cam_test_finished_unwatch (&finished);
+}
+
 static void
 test_exec_permission_denied (void)
 {
@@ -1295,6 +1319,8 @@ static const FallbackCase fallback_cases[] = {
   { "/process/core/no-clone3/kill", __NR_clone3, ENOSYS, "clone3", test_kill },
   { "/process/core/no-close-range/fds", __NR_close_range, ENOSYS, NULL, test_fds },
   { "/process/core/no-close-range/exec-not-found", __NR_close_range, ENOSYS, NULL, test_exec_not_found },
+  /* Without waitid (P_PIDFD) no child could be reaped: none is started. */
+  { "/process/core/no-waitid-pidfd", __NR_waitid, EINVAL, NULL, test_no_waitid_pidfd },
   /* A seccomp profile may answer EPERM: the table is used all the same. */
   { "/process/core/close-range-eperm/fds", __NR_close_range, EPERM, NULL, test_fds },
 };
