@@ -460,6 +460,31 @@ ids_are (guint32 uid,
          rgid == gid && egid == gid && sgid == gid;
 }
 
+/* The child's host identity, for a set user or ISOLATE_USER. */
+static void
+prepare_identity (CamSpawnArgs *args)
+{
+  if (args->has_user)
+    {
+      args->target_uid = args->uid;
+      args->target_gid = args->gid;
+    }
+  else if (geteuid () == 0)
+    {
+      args->target_uid = SANDBOX_UID;
+      args->target_gid = SANDBOX_GID;
+    }
+  else
+    {
+      args->target_uid = geteuid ();
+      args->target_gid = getegid ();
+    }
+  args->drop_groups = (args->has_user || args->target_uid != geteuid ()) &&
+                      getgroups (0, NULL) > 0;
+  args->set_ids = args->drop_groups ||
+                  !ids_are (args->target_uid, args->target_gid);
+}
+
 /* Turns the request (flags, user) into the child's plan.
  *
  * Identity: the set user, else for ISOLATE_USER with a root caller
@@ -479,25 +504,9 @@ prepare_child_setup (CamSpawnArgs *args)
 {
   CamProcessFlags flags = args->flags;
 
-  if (args->has_user)
-    {
-      args->target_uid = args->uid;
-      args->target_gid = args->gid;
-    }
-  else if ((flags & CAM_PROCESS_FLAGS_ISOLATE_USER) && geteuid () == 0)
-    {
-      args->target_uid = SANDBOX_UID;
-      args->target_gid = SANDBOX_GID;
-    }
-  else
-    {
-      args->target_uid = geteuid ();
-      args->target_gid = getegid ();
-    }
-  args->drop_groups = (args->has_user || args->target_uid != geteuid ()) &&
-                      getgroups (0, NULL) > 0;
-  args->set_ids = args->drop_groups ||
-                  !ids_are (args->target_uid, args->target_gid);
+  if (args->has_user || (flags & CAM_PROCESS_FLAGS_ISOLATE_USER))
+    prepare_identity (args);
+
 
   if (flags & CAM_PROCESS_FLAGS_ISOLATE_PID)
     args->clone_ns |= CLONE_NEWPID;
@@ -520,7 +529,8 @@ prepare_child_setup (CamSpawnArgs *args)
   if (flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT)
     args->unshare_ns |= CLONE_NEWNS;
 
-  args->parent_pid = getpid ();
+  if (flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
+    args->parent_pid = getpid ();
 }
 
 /* The error of a failed clone. */
