@@ -224,9 +224,8 @@ cam_test_run_helper_report (CamProcess *process,
   report = cam_test_read_to_eof (pipe_fds[0]);
   g_assert_no_errno (close (pipe_fds[0]));
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 0);
   cam_test_finished_unwatch (&finished);
 
   return report;
@@ -320,6 +319,42 @@ cam_test_finished_wait (CamTestFinished *finished)
 
   g_assert_cmpuint (finished->n_finished, ==, finished->n_waited + 1);
   finished->n_waited++;
+}
+
+/**
+ * cam_test_assert_exit:
+ * @process: a #CamProcess whose child has been reaped
+ * @status: the expected [property@Cam.Process:exit-status]
+ * @code: the expected [property@Cam.Process:exit-code]
+ *
+ * Asserts how the last child of @process ended.
+ */
+void
+cam_test_assert_exit (CamProcess           *process,
+                      CamProcessExitStatus  status,
+                      int                   code)
+{
+  g_assert_cmpint (cam_process_get_exit_status (process), ==, status);
+  g_assert_cmpint (cam_process_get_exit_code (process), ==, code);
+}
+
+/**
+ * cam_test_finished_assert_exit:
+ * @finished: a #CamTestFinished watching a started process
+ * @status: the expected status
+ * @code: the expected code
+ *
+ * Waits for the next emission of #CamProcess::finished (see
+ * cam_test_finished_wait()) and asserts its status and code.
+ */
+void
+cam_test_finished_assert_exit (CamTestFinished      *finished,
+                               CamProcessExitStatus  status,
+                               int                   code)
+{
+  cam_test_finished_wait (finished);
+  g_assert_cmpint (finished->status, ==, status);
+  g_assert_cmpint (finished->code, ==, code);
 }
 
 /**

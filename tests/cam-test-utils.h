@@ -63,6 +63,12 @@ void        cam_test_finished_watch       (CamTestFinished  *finished,
                                            CamProcess       *process);
 void        cam_test_finished_unwatch     (CamTestFinished  *finished);
 void        cam_test_finished_wait        (CamTestFinished  *finished);
+void        cam_test_assert_exit          (CamProcess       *process,
+                                           CamProcessExitStatus status,
+                                           int               code);
+void        cam_test_finished_assert_exit (CamTestFinished  *finished,
+                                           CamProcessExitStatus status,
+                                           int               code);
 void        cam_test_iterate_for          (guint             msec);
 
 void        cam_test_pipe                 (int               fds[2]);

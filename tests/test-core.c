@@ -101,16 +101,14 @@ test_exit_code (void)
       g_assert_cmpint (cam_process_get_exit_status (process), ==,
                        CAM_PROCESS_EXIT_STATUS_NOT_EXITED);
 
-      cam_test_finished_wait (&finished);
-      g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-      g_assert_cmpint (finished.code, ==, codes[i]);
+      cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                     codes[i]);
       /* Handlers see the final state. */
       g_assert_false (finished.running);
 
       g_assert_false (cam_process_get_running (process));
-      g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                       CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-      g_assert_cmpint (cam_process_get_exit_code (process), ==, codes[i]);
+      cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                            codes[i]);
       assert_no_children ();
 
       cam_test_finished_unwatch (&finished);
@@ -150,9 +148,8 @@ test_argv (void)
   expected = g_strdup_printf ("custom-argv0\nprint-args\n%s\ntwo words\n\nünïcödé\n", out_fd_arg);
   g_assert_cmpstr (report, ==, expected);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 0);
   cam_test_finished_unwatch (&finished);
 }
 
@@ -172,9 +169,8 @@ test_argv_null (void)
   g_assert_no_error (error);
   g_assert_true (ok);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, CAM_TEST_HELPER_EXIT_USAGE);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 CAM_TEST_HELPER_EXIT_USAGE);
   cam_test_finished_unwatch (&finished);
 }
 
@@ -191,12 +187,9 @@ test_kill (void)
   cam_test_start_ready_helper (process, "ignore-term");
 
   cam_process_kill (process);
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (finished.code, ==, SIGKILL);
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, SIGKILL);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGKILL);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, SIGKILL);
   assert_no_children ();
 
   cam_process_kill (process);
@@ -221,9 +214,8 @@ test_send_signal (void)
   g_assert_no_error (error);
   g_assert_true (ok);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (finished.code, ==, SIGTERM);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGTERM);
   assert_no_children ();
 
   cam_test_finished_unwatch (&finished);
@@ -254,9 +246,8 @@ test_send_signal_invalid (void)
   g_assert_cmpuint (finished.n_finished, ==, 0);
 
   cam_process_kill (process);
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (finished.code, ==, SIGKILL);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGKILL);
 
   cam_test_finished_unwatch (&finished);
 }
@@ -434,9 +425,8 @@ test_fds (void)
   report = cam_test_read_to_eof (pipe_fds[0]);
   g_assert_cmpstr (report, ==, expected);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 0);
   cam_test_finished_unwatch (&finished);
 
   g_assert_no_errno (close (pipe_fds[0]));
@@ -488,9 +478,8 @@ test_fds_data (void)
   g_assert_no_errno (close (out_pipe[0]));
   g_assert_cmpstr (report, ==, message);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 0);
   cam_test_finished_unwatch (&finished);
 }
 
@@ -543,9 +532,8 @@ test_fds_invalid (void)
   ok = cam_test_start_helper (process, &open_fd, 1, &error, "exit", "3", NULL);
   g_assert_no_error (error);
   g_assert_true (ok);
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 3);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 3);
 
   cam_test_finished_unwatch (&finished);
   g_assert_no_errno (close (open_fd));
@@ -579,9 +567,8 @@ test_start_pending (void)
   }
 
   cam_process_kill (process);
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (finished.code, ==, SIGKILL);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGKILL);
 
   cam_test_iterate_for (SETTLE_MS);
   g_assert_cmpuint (finished.n_finished, ==, 1);
@@ -611,9 +598,8 @@ test_restart (void)
       g_assert_cmpint (cam_process_get_exit_status (process), ==,
                        CAM_PROCESS_EXIT_STATUS_NOT_EXITED);
 
-      cam_test_finished_wait (&finished);
-      g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-      g_assert_cmpint (finished.code, ==, i);
+      cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                     i);
       g_assert_cmpint (cam_process_get_exit_code (process), ==, i);
     }
 
@@ -669,9 +655,8 @@ test_restart_from_handler (void)
   g_assert_cmpuint (n_restarts, ==, 1);
   g_assert_true (cam_process_get_running (process));
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 2);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 2);
 
   cam_test_iterate_for (SETTLE_MS);
   g_assert_cmpuint (finished.n_finished, ==, 2);
@@ -925,9 +910,8 @@ test_foreign_reaper (void)
   process = cam_process_new ();
   start_and_reap_behind_the_back (process, &finished);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 42);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 42);
   g_assert_false (cam_process_get_running (process));
 
   cam_test_iterate_for (SETTLE_MS);
@@ -962,12 +946,10 @@ test_foreign_reaper_no_info (void)
   process = cam_process_new ();
   start_and_reap_behind_the_back (process, &finished);
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_UNKNOWN);
-  g_assert_cmpint (finished.code, ==, -1);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_UNKNOWN,
+                                 -1);
   g_assert_false (cam_process_get_running (process));
-  g_assert_cmpint (cam_process_get_exit_status (process), ==, CAM_PROCESS_EXIT_STATUS_UNKNOWN);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, -1);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_UNKNOWN, -1);
 
   cam_test_iterate_for (SETTLE_MS);
   g_assert_cmpuint (finished.n_finished, ==, 1);
@@ -1000,9 +982,8 @@ test_many_cycles (void)
       g_assert_no_error (error);
       g_assert_true (ok);
 
-      cam_test_finished_wait (&finished);
-      g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-      g_assert_cmpint (finished.code, ==, 7);
+      cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                     7);
       cam_test_finished_unwatch (&finished);
     }
 

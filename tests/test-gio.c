@@ -177,9 +177,7 @@ test_wait_async_exit_code (void)
   g_assert_cmpuint (call.n_finished, ==, 1);
   g_assert_true (cam_process_wait_finish (process, call.result, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, 7);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 7);
   g_assert_false (cam_process_get_running (process));
 
   cam_test_iterate_for (50);
@@ -205,9 +203,7 @@ test_wait_async_signal (void)
   g_assert_cmpuint (call.n_finished, ==, 1);
   g_assert_true (cam_process_wait_finish (process, call.result, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, SIGKILL);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, SIGKILL);
 
   async_call_clear (&call);
   cam_test_finished_unwatch (&finished);
@@ -306,9 +302,7 @@ test_wait_async_cancel (void)
   g_assert_true (cam_process_wait_finish (process, later.result, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (later.n_finished, ==, 1);
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, SIGTERM);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, SIGTERM);
 
   async_call_clear (&call);
   async_call_clear (&later);
@@ -580,9 +574,7 @@ test_wait_restart_from_handler (void)
     g_source_remove (timeout_id);
   g_assert_cmpuint (n_finished, ==, 2);
   g_assert_false (cam_process_get_running (process));
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, 7);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 7);
 }
 
 static gpointer
@@ -709,9 +701,7 @@ test_terminate_sigterm (void)
   g_assert_cmpuint (call.n_finished, ==, 1);
   g_assert_true (cam_process_terminate_finish (process, call.result, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, SIGTERM);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, SIGTERM);
   g_assert_cmpint (g_get_monotonic_time () - start, <,
                    CAM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND / 2);
 
@@ -742,9 +732,7 @@ test_terminate_sigkill (void)
   g_assert_cmpuint (call.n_finished, ==, 1);
   g_assert_true (cam_process_terminate_finish (process, call.result, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, SIGKILL);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, SIGKILL);
 
   async_call_clear (&call);
   cam_test_finished_unwatch (&finished);
@@ -931,9 +919,8 @@ test_stdio_flags (gconstpointer data)
     }
 
   g_assert_no_errno (close (hold_fd));
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 0);
   cam_test_finished_unwatch (&finished);
 }
 
@@ -1164,9 +1151,7 @@ test_communicate_16mib (void)
   g_assert_true (g_bytes_equal (out, input));
   g_assert_cmpuint (g_bytes_get_size (err), ==, g_bytes_get_size (input));
   g_assert_true (g_bytes_equal (err, input));
-  g_assert_cmpint (cam_process_get_exit_status (process), ==,
-                   CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (cam_process_get_exit_code (process), ==, 0);
+  cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 0);
 
   async_call_clear (&call);
   cam_test_finished_unwatch (&finished);

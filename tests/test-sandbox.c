@@ -285,9 +285,8 @@ test_isolate_pid_signals (void)
   g_assert_true (cam_process_get_running (process));
 
   cam_process_kill (process);
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
-  g_assert_cmpint (finished.code, ==, SIGKILL);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGKILL);
   cam_test_finished_unwatch (&finished);
   g_assert_no_errno (close (p[0]));
 }
@@ -561,9 +560,8 @@ test_take_fd (void)
   g_assert_cmpstr (got, ==, "hello");
   g_assert_no_errno (close (p[0]));
 
-  cam_test_finished_wait (&finished);
-  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-  g_assert_cmpint (finished.code, ==, 0);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 0);
   cam_test_finished_unwatch (&finished);
 }
 

@@ -298,9 +298,8 @@ spawn_thread (gpointer user_data)
       ok = cam_test_start_helper (process, NULL, 0, &error, "exit", code_arg, NULL);
       g_assert_no_error (error);
       g_assert_true (ok);
-      cam_test_finished_wait (&finished);
-      g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
-      g_assert_cmpint (finished.code, ==, code);
+      cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                     code);
       cam_test_finished_unwatch (&finished);
     }
   g_main_context_pop_thread_default (context);
