@@ -20,22 +20,22 @@ G_BEGIN_DECLS
 /* The steps the child runs, in order; a failure reports the step. */
 typedef enum {
   CAM_SPAWN_STEP_NONE,
+  /* Run by the parent while the child waits (cam-spawn-userns.c). */
+  CAM_SPAWN_STEP_SETGROUPS_DENY,
+  CAM_SPAWN_STEP_UID_MAP,
+  CAM_SPAWN_STEP_GID_MAP,
+  /* Run by the child (cam-spawn-child.c). */
   CAM_SPAWN_STEP_SIGNALS,
   CAM_SPAWN_STEP_SETGROUPS,
   CAM_SPAWN_STEP_SETRESGID,
   CAM_SPAWN_STEP_SETRESUID,
-  CAM_SPAWN_STEP_DUMPABLE,
-  CAM_SPAWN_STEP_UNSHARE,
-  CAM_SPAWN_STEP_SETGROUPS_DENY,
-  CAM_SPAWN_STEP_UID_MAP,
-  CAM_SPAWN_STEP_GID_MAP,
+  CAM_SPAWN_STEP_PDEATHSIG,
+  CAM_SPAWN_STEP_PARENT_GONE,
   CAM_SPAWN_STEP_MOUNT_PRIVATE,
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
   CAM_SPAWN_STEP_RLIMIT,
-  CAM_SPAWN_STEP_PDEATHSIG,
-  CAM_SPAWN_STEP_PARENT_GONE,
   CAM_SPAWN_STEP_SETSID,
   CAM_SPAWN_STEP_NO_NEW_PRIVS,
   CAM_SPAWN_STEP_EXEC,
@@ -102,18 +102,33 @@ typedef struct {
                                      * above base_fd */
 
   /* Child setup, prepared by cam_spawn() from the fields above. */
-  int                 clone_ns;     /* CLONE_NEW* given to clone: NEWPID,
-                                     * and NEWUSER when no ids change */
-  int                 unshare_ns;   /* CLONE_NEW* the child unshares */
-  gboolean            set_ids;      /* switch to target_uid/target_gid */
+  int                 clone_ns;     /* every CLONE_NEW* requested: all go
+                                     * to the clone, which creates the
+                                     * others owned by a new user
+                                     * namespace */
+  gboolean            set_ids;      /* switch to switch_uid/switch_gid */
   gboolean            drop_groups;  /* setgroups (0) first: the caller has
                                      * supplementary groups */
+  guint32             switch_uid;   /* ids the child switches to: 0 in a
+                                     * new user namespace, else the
+                                     * target ids */
+  guint32             switch_gid;
   guint32             target_uid;   /* host ids of the child */
   guint32             target_gid;
-  gboolean            set_dumpable; /* PR_SET_DUMPABLE 1 before unshare,
-                                     * so the child may write its maps */
+  /* The user namespace, set up by the parent (cam-spawn-userns.c) while
+   * the child waits on sync_fd: a child that shares or copies our memory
+   * never becomes dumpable as another uid, nor lives in a user namespace
+   * that another uid owns. */
+  gboolean            deny_setgroups; /* "deny" to setgroups: unless the
+                                       * child must drop groups first */
   char                uid_map[CAM_SPAWN_ID_MAP_SIZE]; /* "" or one line */
   char                gid_map[CAM_SPAWN_ID_MAP_SIZE];
+  int                 sync_fd;      /* -1, or the read end of a pipe: the
+                                     * child waits for one byte, sent
+                                     * once its maps are written */
+  int                 sync_peer_fd; /* its write end, closed first by the
+                                     * child, so that EOF means the
+                                     * parent gave up */
   pid_t               parent_pid;   /* getpid () before the clone */
   int                 cgroup_fd;    /* -1, or an O_DIRECTORY fd of the
                                      * cgroup v2 directory; owned */

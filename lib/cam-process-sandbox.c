@@ -60,14 +60,24 @@ cam_process_close_taken_fds (CamProcess *self)
  * - %CAM_PROCESS_FLAGS_INHERIT_FDS: fds of the caller without
  *   `FD_CLOEXEC` stay open in the child; the fds given to it are placed
  *   all the same.
- * - %CAM_PROCESS_FLAGS_ISOLATE_USER: a new user namespace.  The child's
- *   host identity is the one given to [method@Cam.Process.set_user]; if
- *   none was, uid 65534 and gid 65534 (`nobody`, `nogroup`) with no
- *   supplementary groups for a root caller, and the caller's own ids for
- *   any other.  Inside, that identity is mapped to uid 0 and gid 0 (a
- *   `uid_map` and a `gid_map` of the single line `0 HOST_ID 1`), so `id`
- *   shows 0 and every other id shows as 65534; `setgroups` is denied.  The
+ * - %CAM_PROCESS_FLAGS_ISOLATE_USER: a new user namespace, owned by the
+ *   caller, which also owns the child's other new namespaces.  The
+ *   child's host identity is the one given to
+ *   [method@Cam.Process.set_user]; if none was, uid 65534 and gid 65534
+ *   (`nobody`, `nogroup`) with no supplementary groups for a root caller,
+ *   and the caller's own ids for any other.  Inside, that identity is
+ *   mapped to uid 0 and gid 0 (a `uid_map` and a `gid_map` of the single
+ *   line `0 HOST_ID 1`), so `id` shows 0 and every other id shows as
+ *   65534.  The caller writes the maps while the child waits, still with
+ *   the caller's ids; only then does the child switch to its identity, so
+ *   that a child sharing the caller's memory is never dumpable as another
+ *   uid, nor in a namespace another uid owns.  `setgroups` is denied,
+ *   except where the child drops supplementary groups first (a root
+ *   caller's, whose only mapped group is then the child's own).  The
  *   capabilities this gives it apply only to objects its namespaces own.
+ *   A caller that is not root and made itself non-dumpable
+ *   (`PR_SET_DUMPABLE` 0) cannot write those maps without exposing its
+ *   memory: start() then fails with %G_IO_ERROR_PERMISSION_DENIED.
  * - %CAM_PROCESS_FLAGS_ISOLATE_NET: a new network namespace, with no
  *   interface but a loopback `lo` that is down: no network, no abstract
  *   Unix socket of the host.  Sockets passed with
@@ -83,9 +93,8 @@ cam_process_close_taken_fds (CamProcess *self)
  *   the kernel kills every process left in the namespace; orphans are
  *   reparented to it, so it should reap them.  `/proc` remains the host's
  *   unless the program mounts its own.  Needs `CAP_SYS_ADMIN`, or
- *   %CAM_PROCESS_FLAGS_ISOLATE_USER with no change of ids (a caller that
- *   is not root and did not call [method@Cam.Process.set_user]): the new
- *   user namespace is then created by the same clone and owns it.
+ *   %CAM_PROCESS_FLAGS_ISOLATE_USER, whose new user namespace then owns
+ *   it.
  * - %CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, whose mounts
  *   are made private (`MS_REC | MS_PRIVATE`): what the child mounts stays
  *   there and later host mounts do not appear.

@@ -6,9 +6,12 @@
  * possibly in the parent's address space (CLONE_VM).  It may only make
  * async-signal-safe calls on the memory cam_spawn() prepared: no malloc, no
  * stdio, no GLib, no gettext, no getenv, no locks.  The only memory it
- * writes is the prepared scratch slots and its own stack.  Under CLONE_VM
- * errno is the parent thread's errno; the parent saves its own before the
- * clone.
+ * writes is the prepared scratch slots and its own stack, and errno: under
+ * CLONE_VM that is the calling thread's errno in the parent.  The parent
+ * therefore reads errno only after failed calls of its own made while the
+ * child is blocked or gone, never across the child's life.  The library is
+ * linked with -z now, so no call here enters the dynamic linker (which
+ * would write the shared GOT).
  *
  * The steps run in the order of CamSpawnStep.  The first failure writes
  * {step, errno} to the report pipe and exits with 127; the parent reads
@@ -16,26 +19,24 @@
  * successful execve() closes the O_CLOEXEC pipe: the parent reads EOF.
  *
  * The order matters:
- *  1. signals: handlers reset and mask restored, before anything can fail;
- *  2. identity: supplementary groups, gid, then uid, with raw syscalls:
+ *  1. with a new user namespace, wait for the parent to write its maps
+ *     (cam-spawn-userns.c); until then the child has the caller's host ids
+ *     in a namespace the caller owns, and must not change anything;
+ *  2. signals: handlers reset and mask restored, before anything can fail;
+ *  3. identity: supplementary groups, gid, then uid, with raw syscalls:
  *     glibc's setresuid() and friends signal every thread of the process
  *     to keep their credentials in sync (setxid), which a CLONE_VM child
  *     must never do; the uid goes last, as it drops the right to change
- *     the others;
- *  3. PR_SET_DUMPABLE 1: changing ids cleared it, and the /proc/self files
- *     of a non-dumpable process belong to host root, so the child could
- *     not write its own uid_map.  Under CLONE_VM the flag lives in the
- *     shared mm: cam_spawn() restores the parent's value afterwards;
- *  4. namespaces (unshare), then "deny" to /proc/self/setgroups, then
- *     uid_map and gid_map, which the child writes itself: an unprivileged
- *     process may map its own ids once it is in a user namespace of its
- *     own, so the parent need not act after the clone; then mount
- *     propagation made private;
- *  5. chdir, as the final identity;
- *  6. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
- *  7. PR_SET_PDEATHSIG, which any later change of ids would clear, then
+ *     the others.  In a new user namespace these are ids inside it (0);
+ *     the kernel clears the dumpable flag of the memory on the way, which
+ *     cam-dumpable.c puts back for the caller once the child has exec'd;
+ *  4. PR_SET_PDEATHSIG, which any later change of ids would clear, then
  *     the check that the parent did not die before it was set (the
- *     signal is only sent for a death that comes after);
+ *     signal is only sent for a death that comes after); the check reads
+ *     the caller's /proc, before the mounts change anything;
+ *  5. mount propagation made private;
+ *  6. chdir, as the final identity;
+ *  7. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
  *  8. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
@@ -167,71 +168,37 @@ close_other_fds (const CamSpawnArgs *args)
   return close_range ((unsigned int) next, ~0U, /* flags= */ 0);
 }
 
-/* Switches to the prepared host identity: groups, gid, then uid.  Returns
- * the failed step, or CAM_SPAWN_STEP_NONE. */
+/* Switches to the prepared identity: groups, gid, then uid.  Returns the
+ * failed step, or CAM_SPAWN_STEP_NONE. */
 static CamSpawnStep
 switch_ids (const CamSpawnArgs *args)
 {
   if (args->drop_groups &&
       syscall (SYS_setgroups, /* size= */ 0, /* list= */ NULL) < 0)
     return CAM_SPAWN_STEP_SETGROUPS;
-  if (syscall (SYS_setresgid, args->target_gid, args->target_gid,
-               args->target_gid) < 0)
+  if (syscall (SYS_setresgid, args->switch_gid, args->switch_gid,
+               args->switch_gid) < 0)
     return CAM_SPAWN_STEP_SETRESGID;
-  if (syscall (SYS_setresuid, args->target_uid, args->target_uid,
-               args->target_uid) < 0)
+  if (syscall (SYS_setresuid, args->switch_uid, args->switch_uid,
+               args->switch_uid) < 0)
     return CAM_SPAWN_STEP_SETRESUID;
   return CAM_SPAWN_STEP_NONE;
 }
 
-/* Writes @text to a /proc file in one write().  -1 with errno on failure. */
-static int
-write_proc_file (const char *path,
-                 const char *text)
+/* Waits for the parent to set up the user namespace: one byte on the sync
+ * pipe.  EOF means that it failed and reports it itself; the child just
+ * leaves.  Signals are all blocked (the parent blocked them around the
+ * clone), so read() cannot fail with EINTR and writes no errno while the
+ * parent works. */
+static void
+wait_for_parent (const CamSpawnArgs *args)
 {
-  size_t len = 0;
-  ssize_t n;
-  int fd;
+  char go;
 
-  while (text[len] != '\0')
-    len++;
-
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  do
-    n = write (fd, text, len);
-  while (n < 0 && errno == EINTR);
-  if (n >= 0 && (size_t) n != len)
-    {
-      n = -1;
-      errno = EIO;
-    }
-  if (n < 0)
-    {
-      int errsv = errno;
-
-      close (fd);
-      errno = errsv;
-      return -1;
-    }
-  return close (fd);
-}
-
-/* Maps the child's own host ids in the user namespace it has just
- * entered.  "deny" must come before gid_map: an unprivileged writer may
- * not map a gid while setgroups() is allowed.  Returns the failed step,
- * or CAM_SPAWN_STEP_NONE. */
-static CamSpawnStep
-write_id_maps (const CamSpawnArgs *args)
-{
-  if (write_proc_file ("/proc/self/setgroups", "deny") < 0)
-    return CAM_SPAWN_STEP_SETGROUPS_DENY;
-  if (write_proc_file ("/proc/self/uid_map", args->uid_map) < 0)
-    return CAM_SPAWN_STEP_UID_MAP;
-  if (write_proc_file ("/proc/self/gid_map", args->gid_map) < 0)
-    return CAM_SPAWN_STEP_GID_MAP;
-  return CAM_SPAWN_STEP_NONE;
+  close (args->sync_peer_fd);
+  if (read (args->sync_fd, &go, 1) != 1)
+    _exit (127);
+  close (args->sync_fd);
 }
 
 /* Sets the prepared limits; returns the index of the one refused, or -1. */
@@ -327,6 +294,9 @@ cam_spawn_child (void *data)
   CamSpawnStep step;
   int r;
 
+  if (args->sync_fd >= 0)
+    wait_for_parent (args);
+
   if (args->reset_handlers)
     reset_signal_handlers ();
   if (sigprocmask (SIG_SETMASK, &args->child_mask, NULL) < 0)
@@ -335,15 +305,19 @@ cam_spawn_child (void *data)
   if (args->set_ids && (step = switch_ids (args)) != CAM_SPAWN_STEP_NONE)
     child_fail (args, step);
 
-  if (args->set_dumpable && prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-    child_fail (args, CAM_SPAWN_STEP_DUMPABLE);
-
-  if (args->unshare_ns != 0 && unshare (args->unshare_ns) < 0)
-    child_fail (args, CAM_SPAWN_STEP_UNSHARE);
-
-  if (args->uid_map[0] != '\0' &&
-      (step = write_id_maps (args)) != CAM_SPAWN_STEP_NONE)
-    child_fail (args, step);
+  if (args->flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
+    {
+      if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        child_fail (args, CAM_SPAWN_STEP_PDEATHSIG);
+      r = parent_gone (args);
+      if (r < 0)
+        child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
+      if (r > 0)
+        {
+          errno = ESRCH;
+          child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
+        }
+    }
 
   /* Mounts made in here stay in here, and later host mounts stay out.
    * Source and type are ignored; "none" rather than NULL, which valgrind
@@ -365,20 +339,6 @@ cam_spawn_child (void *data)
   r = set_rlimits (args);
   if (r >= 0)
     child_fail_index (args, CAM_SPAWN_STEP_RLIMIT, r);
-
-  if (args->flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
-    {
-      if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-        child_fail (args, CAM_SPAWN_STEP_PDEATHSIG);
-      r = parent_gone (args);
-      if (r < 0)
-        child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
-      if (r > 0)
-        {
-          errno = ESRCH;
-          child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
-        }
-    }
 
   if ((args->flags & CAM_PROCESS_FLAGS_NEW_SESSION) && setsid () < 0)
     child_fail (args, CAM_SPAWN_STEP_SETSID);

@@ -41,8 +41,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "cam-clone.h"
+#include "cam-dumpable.h"
 #include "cam-pidfd-util.h"
 #include "cam-spawn.h"
+#include "cam-spawn-userns.h"
 
 /* Checks the fd map: every source open, every target unique. */
 static gboolean
@@ -226,13 +228,21 @@ clone_fork_child (CamSpawnArgs *args,
  * handlers (CLONE_CLEAR_SIGHAND; the child need not query 62 signals and
  * reset each handler while the parent waits); glibc's clone() where
  * clone3() cannot be used (valgrind, which runs it as a fork; the report
- * pipe works the same either way). */
+ * pipe works the same either way).
+ *
+ * A child that waits for its maps (sync_fd) needs the parent to run
+ * meanwhile: it is cloned without CLONE_VFORK, still sharing the memory,
+ * and cam_spawn() waits on the report pipe instead, which closes as the
+ * child execs or exits.  glibc's clone() cannot serve it (valgrind takes
+ * CLONE_VM without CLONE_VFORK for a thread it does not support): the
+ * fork-like path does. */
 static pid_t
 clone_vfork (CamSpawnArgs *args,
              int          *ret_pidfd)
 {
+  guint64 vfork = args->sync_fd >= 0 ? 0 : CLONE_VFORK;
   struct clone_args ca = {
-    .flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | CLONE_CLEAR_SIGHAND |
+    .flags = CLONE_VM | vfork | CLONE_PIDFD | CLONE_CLEAR_SIGHAND |
              args->clone_ns,
     .pidfd = (guint64) (guintptr) ret_pidfd,
     .exit_signal = 0,
@@ -240,7 +250,6 @@ clone_vfork (CamSpawnArgs *args,
   };
   void *stack;
   pid_t pid;
-  int dumpable = -1;
   int r;
 
   /* This thread's stack, reused: we return only once the child is done
@@ -256,12 +265,9 @@ clone_vfork (CamSpawnArgs *args,
       ca.cgroup = (guint64) args->cgroup_fd;
     }
 
-  if (args->set_ids || args->set_dumpable)
-    dumpable = prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
-
   args->reset_handlers = FALSE;
   pid = cam_clone3_on_stack (&ca, cam_spawn_child, args);
-  if (pid == -EOPNOTSUPP && args->cgroup_fd >= 0)
+  if (pid == -EOPNOTSUPP && (args->cgroup_fd >= 0 || vfork == 0))
     return clone_fork_child (args, ret_pidfd);
   if (pid == -EOPNOTSUPP)
     {
@@ -274,16 +280,6 @@ clone_vfork (CamSpawnArgs *args,
       if (pid < 0)
         pid = -errno;
     }
-
-  /* The dumpable flag lives in the mm, which the child shared until it
-   * exec'd or exited: its id switch cleared the flag (commit_creds() does
-   * so on any change of euid or egid) and its PR_SET_DUMPABLE set it, for
-   * us as well.  Put ours back.  2 (SUID_DUMP_ROOT) cannot be set by
-   * prctl(); only exec gives it. */
-  if ((dumpable == 0 || dumpable == 1) &&
-      prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) != dumpable)
-    prctl (PR_SET_DUMPABLE, dumpable, 0, 0, 0);
-
   return pid;
 }
 
@@ -491,14 +487,14 @@ prepare_identity (CamSpawnArgs *args)
  * nobody/nogroup, else the caller's own ids, untouched.  Ids are switched
  * only where they differ, and groups dropped only where there are some.
  *
- * Namespaces: unshared by the child after its id switch, so that a new
- * user namespace is owned by the final host uid.  Two exceptions go to the
- * clone itself: NEWPID, as only a clone puts the child itself (and so the
- * program) in a new PID namespace, as its pid 1; and NEWUSER along with
- * NEWPID when no ids change, so that an unprivileged caller may have a PID
- * namespace too (the new user namespace then owns it).
- *
- * Maps: one line, inside 0 to the child's host id. */
+ * Namespaces: all of them come with the clone, while the child still has
+ * the caller's ids.  With ISOLATE_USER the new user namespace is the
+ * caller's, and owns the others.  Its maps, one line each, map 0 inside
+ * to the child's host ids; the parent writes them (cam-spawn-userns.c)
+ * while the child waits on the sync pipe, then the child switches to 0
+ * inside, which is its host identity outside.  "deny" goes to setgroups
+ * unless the child must drop supplementary groups (a root caller's, who
+ * may map without it); its only mapped group is then its own. */
 static void
 prepare_child_setup (CamSpawnArgs *args)
 {
@@ -506,28 +502,28 @@ prepare_child_setup (CamSpawnArgs *args)
 
   if (args->has_user || (flags & CAM_PROCESS_FLAGS_ISOLATE_USER))
     prepare_identity (args);
-
+  args->switch_uid = args->target_uid;
+  args->switch_gid = args->target_gid;
 
   if (flags & CAM_PROCESS_FLAGS_ISOLATE_PID)
     args->clone_ns |= CLONE_NEWPID;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_NET)
+    args->clone_ns |= CLONE_NEWNET;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_IPC)
+    args->clone_ns |= CLONE_NEWIPC;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT)
+    args->clone_ns |= CLONE_NEWNS;
   if (flags & CAM_PROCESS_FLAGS_ISOLATE_USER)
     {
-      if ((flags & CAM_PROCESS_FLAGS_ISOLATE_PID) && !args->set_ids)
-        args->clone_ns |= CLONE_NEWUSER;
-      else
-        args->unshare_ns |= CLONE_NEWUSER;
-      args->set_dumpable = TRUE;
+      args->clone_ns |= CLONE_NEWUSER;
+      args->switch_uid = 0;
+      args->switch_gid = 0;
+      args->deny_setgroups = !args->drop_groups;
       g_snprintf (args->uid_map, sizeof args->uid_map, "0 %u 1\n",
                   args->target_uid);
       g_snprintf (args->gid_map, sizeof args->gid_map, "0 %u 1\n",
                   args->target_gid);
     }
-  if (flags & CAM_PROCESS_FLAGS_ISOLATE_NET)
-    args->unshare_ns |= CLONE_NEWNET;
-  if (flags & CAM_PROCESS_FLAGS_ISOLATE_IPC)
-    args->unshare_ns |= CLONE_NEWIPC;
-  if (flags & CAM_PROCESS_FLAGS_ISOLATE_MOUNT)
-    args->unshare_ns |= CLONE_NEWNS;
 
   if (flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
     args->parent_pid = getpid ();
@@ -555,7 +551,7 @@ set_clone_error (GError             **error,
   else if ((args->clone_ns & CLONE_NEWPID) &&
            !(args->clone_ns & CLONE_NEWUSER) && errsv == EPERM)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                 _("Failed to create the child process in a new PID namespace: it needs CAP_SYS_ADMIN, or ISOLATE_USER without a change of user: %s"),
+                 _("Failed to create the child process in a new PID namespace: it needs CAP_SYS_ADMIN, or ISOLATE_USER: %s"),
                  g_strerror (errsv));
   else if (args->clone_ns != 0 && errsv != ENOMEM && errsv != EAGAIN)
     set_namespace_error (error, args->clone_ns, errsv);
@@ -563,6 +559,20 @@ set_clone_error (GError             **error,
     g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
                  _("Failed to create the child process: %s"),
                  g_strerror (errsv));
+}
+
+/* A caller that is not root and made itself non-dumpable cannot open its
+ * child's maps: they belong to root while the child shares its memory
+ * (see cam-spawn-userns.c).  Says so, rather than "Permission denied". */
+static gboolean
+set_not_dumpable_error (GError               **error,
+                        const CamSpawnReport  *report)
+{
+  if (report->error != EACCES || prctl (PR_GET_DUMPABLE, 0, 0, 0, 0) == 1)
+    return FALSE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+               _("Cannot set up the user namespace of the child process: the caller is not dumpable (PR_SET_DUMPABLE is 0), and a caller that is not root cannot write the maps of a child that shares its memory without making that memory dumpable"));
+  return TRUE;
 }
 
 static void
@@ -596,25 +606,23 @@ set_child_error (GError             **error,
                    _("Failed to set the user ID of the child process to %u (setresuid): %s"),
                    args->target_uid, msg);
       break;
-    case CAM_SPAWN_STEP_DUMPABLE:
-      g_set_error (error, G_IO_ERROR, code,
-                   _("Failed to make the child process dumpable (PR_SET_DUMPABLE): %s"),
-                   msg);
-      break;
-    case CAM_SPAWN_STEP_UNSHARE:
-      set_namespace_error (error, args->unshare_ns, report->error);
-      break;
     case CAM_SPAWN_STEP_SETGROUPS_DENY:
+      if (set_not_dumpable_error (error, report))
+        break;
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to deny setgroups in the user namespace of the child process: %s"),
                    msg);
       break;
     case CAM_SPAWN_STEP_UID_MAP:
+      if (set_not_dumpable_error (error, report))
+        break;
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to map user ID %u in the user namespace of the child process (uid_map): %s"),
                    args->target_uid, msg);
       break;
     case CAM_SPAWN_STEP_GID_MAP:
+      if (set_not_dumpable_error (error, report))
+        break;
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to map group ID %u in the user namespace of the child process (gid_map): %s"),
                    args->target_gid, msg);
@@ -711,6 +719,57 @@ clear_fd_tables (CamSpawnArgs *args)
   args->n_open_fds = 0;
 }
 
+/* Opens the pipe on which a child with a new user namespace waits for its
+ * maps. */
+static gboolean
+open_sync_pipe (CamSpawnArgs  *args,
+                GError       **error)
+{
+  int p[2];
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to create a pipe for the child process: %s"),
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  args->sync_fd = p[0];
+  args->sync_peer_fd = p[1];
+  return TRUE;
+}
+
+/* Sets up what the child waits for, then lets it go through @sync_peer_fd
+ * (closed here; -1 when the child waits for nothing).  Returns 0, or 1 with
+ * @report filled if the setup failed; the child, which then sees EOF,
+ * exits or is killed.  -errno if the pipe failed. */
+static int
+release_child (const CamSpawnArgs *args,
+               int                 sync_peer_fd,
+               pid_t               pid,
+               CamSpawnReport     *report)
+{
+  ssize_t n;
+  int errsv;
+
+  if (sync_peer_fd < 0)
+    return 0;
+
+  if (cam_spawn_userns_write_maps (args, pid, report) < 0)
+    {
+      close (sync_peer_fd);
+      return 1;
+    }
+  do
+    n = write (sync_peer_fd, "", 1);
+  while (n < 0 && errno == EINTR);
+  errsv = n < 0 ? errno : 0;
+  close (sync_peer_fd);
+  return -errsv;
+}
+
 /**
  * cam_spawn:
  * @args: the request, with path, argv, envp, cwd, the fd map and the child
@@ -732,6 +791,7 @@ cam_spawn (CamSpawnArgs *args,
 {
   CamSpawnReport report = { 0 };
   sigset_t all, saved;
+  int report_fd, sync_fd, sync_peer_fd;
   int read_fd = -1;
   int pidfd = -1;
   pid_t pid;
@@ -739,6 +799,8 @@ cam_spawn (CamSpawnArgs *args,
 
   args->report_fd = -1;
   args->cgroup_fd = -1;
+  args->sync_fd = -1;
+  args->sync_peer_fd = -1;
 
   /* Linux 5.2 and 5.3 give a pidfd but cannot wait on it: the child would
    * never be reaped. */
@@ -780,32 +842,60 @@ cam_spawn (CamSpawnArgs *args,
       goto out;
     }
 
+  if ((args->clone_ns & CLONE_NEWUSER) && !open_sync_pipe (args, error))
+    {
+      r = -EINVAL;
+      goto out;
+    }
+
   /* The child starts with every signal blocked, so that no handler of the
-   * parent runs in it, and unblocks them once the handlers are reset. */
+   * parent runs in it, and unblocks them once the handlers are reset.  Ours
+   * stay blocked until the child has exec'd: without CLONE_VFORK it runs
+   * beside us, and a handler here could write the errno it shares. */
   sigemptyset (&args->child_mask);
   sigfillset (&all);
+  if (args->set_ids)
+    cam_dumpable_hold ();
   pthread_sigmask (SIG_SETMASK, &all, &saved);
   pid = clone_child (args, &pidfd);
   errsv = -pid;
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
 
-  cam_clear_fd (&args->report_fd);
+  /* The child may read args until it has exec'd, and may share them: the
+   * parent's ends and copies are closed through locals, and args is left
+   * as it is until the report is in. */
+  report_fd = args->report_fd;
+  sync_fd = args->sync_fd;
+  sync_peer_fd = args->sync_peer_fd;
+  close (report_fd);
+  if (sync_fd >= 0)
+    close (sync_fd);
 
   if (pid < 0)
     {
+      if (sync_peer_fd >= 0)
+        close (sync_peer_fd);
+      pthread_sigmask (SIG_SETMASK, &saved, NULL);
+      args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
       set_clone_error (error, args, errsv);
       r = -errsv;
       goto out;
     }
 
-  r = read_report (read_fd, &report);
+  r = release_child (args, sync_peer_fd, pid, &report);
+  if (r == 0)
+    r = read_report (read_fd, &report);
+  args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
   if (r != 0)
     {
       CamProcessExitStatus status;
       int code;
 
-      /* A failed child exits at once; one we cannot hear from is killed. */
-      if (r < 0)
+      /* A failed child exits at once; one we cannot hear from, or that
+       * waits for a setup we could not finish, is killed. */
+      if (r < 0 || report.step == CAM_SPAWN_STEP_SETGROUPS_DENY ||
+          report.step == CAM_SPAWN_STEP_UID_MAP ||
+          report.step == CAM_SPAWN_STEP_GID_MAP)
         cam_pidfd_send_signal (pidfd, pid, SIGKILL);
       cam_pidfd_reap (pidfd, TRUE, &status, &code);
       cam_clear_fd (&pidfd);
@@ -822,8 +912,12 @@ cam_spawn (CamSpawnArgs *args,
   *ret_pid = pid;
 
 out:
+  if (args->set_ids)
+    cam_dumpable_release ();
   cam_clear_fd (&read_fd);
   cam_clear_fd (&args->report_fd);
+  cam_clear_fd (&args->sync_fd);
+  cam_clear_fd (&args->sync_peer_fd);
   cam_clear_fd (&args->cgroup_fd);
   clear_fd_tables (args);
   return r == 0;

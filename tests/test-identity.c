@@ -273,7 +273,9 @@ test_set_user_root_sandbox (void)
 }
 
 /* Makes the calling process (a test subprocess) host nobody, if it is
- * root; a caller that is not root stays who it is. */
+ * root; a caller that is not root stays who it is.  The id switch clears
+ * the dumpable flag, which any process that nobody started has: set it,
+ * as it would be. */
 static void
 become_unprivileged (void)
 {
@@ -282,6 +284,7 @@ become_unprivileged (void)
   g_assert_no_errno (setgroups (0, NULL));
   g_assert_no_errno (setresgid (65534, 65534, 65534));
   g_assert_no_errno (setresuid (65534, 65534, 65534));
+  g_assert_no_errno (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
 }
 
 /* A caller that is not root keeps its own host ids, mapped to 0. */
@@ -388,8 +391,8 @@ test_unprivileged_isolate_pid (void)
 }
 
 /* Under CLONE_VM the dumpable flag is the parent's too (it lives in the
- * mm): the child's id switch clears it, its PR_SET_DUMPABLE sets it.  The
- * parent's own value must survive each. */
+ * mm): the child's id switch clears it.  The parent's own value must
+ * survive, 1 or 0. */
 static void
 test_dumpable_kept (void)
 {
@@ -407,7 +410,7 @@ test_dumpable_kept (void)
   report = cam_test_run_helper_report (switching, "print-ids", NULL);
   g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 1);
 
-  /* PR_SET_DUMPABLE alone: a user namespace, our own ids kept. */
+  /* A user namespace, our own ids kept. */
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
   mapping = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (mapping, 0, 0);
