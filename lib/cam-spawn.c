@@ -30,6 +30,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -770,6 +771,44 @@ release_child (const CamSpawnArgs *args,
   return -errsv;
 }
 
+/* EOF on the report pipe means that the child exec'd, or died before it
+ * could say anything (a signal: SIGKILL, SIGSYS from a seccomp filter).
+ * Exec tells them apart: it sets the exit signal, 0 until then, to SIGCHLD
+ * before it closes the pipe (de_thread() comes before do_close_on_exec()).
+ * __WCLONE waits only for a child whose exit signal is not SIGCHLD, so it
+ * answers ECHILD at once for one that exec'd, and reaps one that did not,
+ * waiting for it to finish dying.  Returns 1 with @info filled if the child
+ * died before exec and is reaped, 0 if it exec'd, -errno otherwise. */
+static int
+reap_if_died_before_exec (int        pidfd,
+                          siginfo_t *info)
+{
+  int r;
+
+  memset (info, 0, sizeof *info);
+  do
+    r = waitid (P_PIDFD, (id_t) pidfd, info, WEXITED | __WCLONE);
+  while (r < 0 && errno == EINTR);
+  if (r < 0)
+    return errno == ECHILD ? 0 : -errno;
+  return 1;
+}
+
+static void
+set_died_error (GError             **error,
+                const CamSpawnArgs  *args,
+                const siginfo_t     *info)
+{
+  if (info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                 _("The child process was killed by signal %d (%s) before it could execute “%s”"),
+                 info->si_status, g_strsignal (info->si_status), args->path);
+  else
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                 _("The child process exited with code %d before it could execute “%s”"),
+                 info->si_status, args->path);
+}
+
 /**
  * cam_spawn:
  * @args: the request, with path, argv, envp, cwd, the fd map and the child
@@ -790,6 +829,7 @@ cam_spawn (CamSpawnArgs *args,
            GError      **error)
 {
   CamSpawnReport report = { 0 };
+  siginfo_t info;
   sigset_t all, saved;
   int report_fd, sync_fd, sync_peer_fd;
   int read_fd = -1;
@@ -886,6 +926,13 @@ cam_spawn (CamSpawnArgs *args,
     r = read_report (read_fd, &report);
   args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
   pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  if (r == 0 && reap_if_died_before_exec (pidfd, &info) > 0)
+    {
+      cam_clear_fd (&pidfd);
+      set_died_error (error, args, &info);
+      r = -ECHILD;
+      goto out;
+    }
   if (r != 0)
     {
       CamProcessExitStatus status;
