@@ -1019,19 +1019,28 @@ static void
 test_sandbox (void)
 {
   g_autoptr(CamProcess) process = NULL;
-  g_autofree char *ns = NULL, *ifs = NULL, *nnp = NULL;
+  g_autofree char *ns = NULL, *ifs = NULL, *nnp = NULL, *session = NULL;
+  g_auto(GStrv) session_ids = NULL;
+  CamProcessFlags expected = CAM_PROCESS_FLAGS_ISOLATE_USER |
+                             CAM_PROCESS_FLAGS_ISOLATE_NET |
+                             CAM_PROCESS_FLAGS_ISOLATE_IPC |
+                             CAM_PROCESS_FLAGS_ISOLATE_PID |
+                             CAM_PROCESS_FLAGS_NEW_SESSION |
+                             CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
+                             CAM_PROCESS_FLAGS_DIE_WITH_PARENT;
 
-  g_assert_cmpint (CAM_PROCESS_FLAGS_SANDBOX, ==,
-                   CAM_PROCESS_FLAGS_ISOLATE_USER |
-                   CAM_PROCESS_FLAGS_ISOLATE_NET |
-                   CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
-                   CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  g_assert_cmpint (CAM_PROCESS_FLAGS_SANDBOX & expected, ==, expected);
   if (skip_unless_userns ())
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
-  assert_namespaces (ns, "user net");
+  assert_namespaces (ns, "user net ipc pid");
+  /* Pid 1 of its namespace, leader of a session of its own. */
+  session = cam_test_run_helper_report (process, "print-session", NULL);
+  session_ids = g_strsplit (session, " ", -1);
+  g_assert_cmpstr (session_ids[0], ==, "1");
+  g_assert_cmpstr (session_ids[1], ==, "1");
   ifs = cam_test_run_helper_report (process, "print-netifs", NULL);
   g_assert_cmpstr (ifs, ==, "lo down\n");
   nnp = cam_test_run_helper_report (process, "print-status", "NoNewPrivs",

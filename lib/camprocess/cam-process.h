@@ -59,8 +59,9 @@ typedef enum {
  * @CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, with
  *   propagation made private
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
- *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and
- *   %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
+ *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
+ *   %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
  *
  * How [method@Cam.Process.start] sets up the child before it executes the
  * program; see [method@Cam.Process.set_flags] for the details and for what
@@ -81,6 +82,9 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
   CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
                                       CAM_PROCESS_FLAGS_ISOLATE_NET |
+                                      CAM_PROCESS_FLAGS_ISOLATE_IPC |
+                                      CAM_PROCESS_FLAGS_ISOLATE_PID |
+                                      CAM_PROCESS_FLAGS_NEW_SESSION |
                                       CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
                                       CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
 } CamProcessFlags;
