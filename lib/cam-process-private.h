@@ -97,6 +97,8 @@ typedef struct {
                                      * missing; sorted */
   gsize               n_open_fds;
   gboolean            reset_handlers; /* no CLONE_CLEAR_SIGHAND */
+  sigset_t            reset_ignored; /* ignored signals the program gets
+                                      * with SIG_DFL (see cam_spawn()) */
   sigset_t            child_mask;   /* the mask the program starts with */
   int                 report_fd;    /* write end of an O_CLOEXEC pipe,
                                      * above base_fd */

@@ -605,8 +605,12 @@ cam_process_child_exited (CamProcessExitStatus status,
  * given to [method@Cam.Process.take_fd] at their targets, and standard
  * input, output and error as [property@Cam.Process:stdio-flags] say (by
  * default the caller's); every other fd is closed in it unless
- * %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  Signal handlers are reset to
- * their defaults and the signal mask is empty.  It is then set up as
+ * %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  The program starts with an
+ * empty signal mask and every handler of the caller reset to `SIG_DFL`;
+ * signals the caller ignores stay ignored, as across exec, except
+ * `SIGPIPE`, `SIGCHLD`, `SIGINT`, `SIGTERM`, `SIGHUP`, `SIGQUIT`,
+ * `SIGXFSZ`, `SIGXCPU` and `SIGALRM`, which get `SIG_DFL` (as GLib's
+ * fork path and Python's subprocess do).  It is then set up as
  * [method@Cam.Process.set_flags], [method@Cam.Process.set_user],
  * [method@Cam.Process.set_rlimit] and [method@Cam.Process.set_cgroup]
  * asked.  start() closes the taken fds in the caller when it returns.

@@ -22,7 +22,8 @@
  *  1. with a new user namespace, wait for the parent to write its maps
  *     (cam-spawn-userns.c); until then the child has the caller's host ids
  *     in a namespace the caller owns, and must not change anything;
- *  2. signals: handlers reset and mask restored, before anything can fail;
+ *  2. signals: handlers reset, the listed ignored signals reset and the
+ *     mask restored, before anything can fail;
  *  3. identity: supplementary groups, gid, then uid, with raw syscalls:
  *     glibc's setresuid() and friends signal every thread of the process
  *     to keep their credentials in sync (setxid), which a CLONE_VM child
@@ -91,6 +92,23 @@ reset_signal_handlers (void)
         continue;
       sigaction (sig, &sa, NULL);
     }
+}
+
+/* Gives back the default action to the ignored signals the parent listed:
+ * a program expects SIGPIPE, SIGCHLD and the like as exec leaves them in a
+ * fresh process, not as the caller (Python ignores SIGPIPE) set them. */
+static int
+reset_ignored_signals (const CamSpawnArgs *args)
+{
+  for (int sig = 1; sig < _NSIG; sig++)
+    {
+      struct sigaction sa = { .sa_handler = SIG_DFL };
+
+      if (sigismember (&args->reset_ignored, sig) == 1 &&
+          sigaction (sig, &sa, NULL) < 0)
+        return -1;
+    }
+  return 0;
 }
 
 /* Gives each target its source without FD_CLOEXEC.  Sources are first
@@ -299,6 +317,8 @@ cam_spawn_child (void *data)
 
   if (args->reset_handlers)
     reset_signal_handlers ();
+  if (reset_ignored_signals (args) < 0)
+    child_fail (args, CAM_SPAWN_STEP_SIGNALS);
   if (sigprocmask (SIG_SETMASK, &args->child_mask, NULL) < 0)
     child_fail (args, CAM_SPAWN_STEP_SIGNALS);
 

@@ -771,6 +771,30 @@ release_child (const CamSpawnArgs *args,
   return -errsv;
 }
 
+/* The signals a program gets with their default action even where the
+ * caller ignores them: those that GLib's fork path, Python's subprocess
+ * and shells reset, since programs rely on their default (a pipeline's
+ * writer dies of SIGPIPE; a child's own waitpid() needs SIGCHLD not
+ * ignored).  Others stay ignored, as exec leaves them. */
+static void
+prepare_reset_ignored (sigset_t *set)
+{
+  static const int signals[] = {
+    SIGPIPE, SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGXFSZ, SIGXCPU,
+    SIGALRM,
+  };
+
+  sigemptyset (set);
+  for (gsize i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      struct sigaction old;
+
+      if (sigaction (signals[i], NULL, &old) == 0 &&
+          old.sa_handler == SIG_IGN)
+        sigaddset (set, signals[i]);
+    }
+}
+
 /* EOF on the report pipe means that the child exec'd, or died before it
  * could say anything (a signal: SIGKILL, SIGSYS from a seccomp filter).
  * Exec tells them apart: it sets the exit signal, 0 until then, to SIGCHLD
@@ -893,6 +917,7 @@ cam_spawn (CamSpawnArgs *args,
    * stay blocked until the child has exec'd: without CLONE_VFORK it runs
    * beside us, and a handler here could write the errno it shares. */
   sigemptyset (&args->child_mask);
+  prepare_reset_ignored (&args->reset_ignored);
   sigfillset (&all);
   if (args->set_ids)
     cam_dumpable_hold ();
