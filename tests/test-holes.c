@@ -9,22 +9,35 @@
  *   /proc/PID/mem of every new process while the caller spawns; it must
  *   never read the caller's secret nor write into its memory, and the
  *   caller's dumpable flag must stay its own, at every instant, from every
- *   thread.
+ *   thread;
+ * - tiocsti: a child given the caller's controlling terminal must not be
+ *   able to push input into it;
+ * - pdeathsig: nothing started inside may outlive the thread that started
+ *   it, however it forks or clears its death signal;
+ * - kill, ipc: no host process visible or signalable from inside, no host
+ *   System V IPC object nor POSIX message queue reachable;
+ * - exit-status: what must keep working meanwhile: the exit code or signal
+ *   of the payload, reported exactly, and terminate.
  *
- * The payloads are cam-test-attacker's modes.  Issue "Sandbox holes".
+ * The hostile payloads are cam-test-attacker's modes.  Issue "Sandbox
+ * holes".
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <mqueue.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cam-test-utils.h"
@@ -35,8 +48,12 @@
 #define SECRET_SIZE 64
 /* The fds the memory attacker keeps to write through at the end. */
 #define MEM_MAX_KEPT_FDS 256
-/* Exit status of a forked attacker that could not set itself up. */
+/* Exit status of a forked attacker, victim or middle parent that could not
+ * set itself up. */
 #define FORKED_SETUP_FAILED 3
+/* How long a forked victim or middle parent lives at most, should the test
+ * die before killing it. */
+#define LINGER_SECONDS 60
 
 /* Spawns of the dumpable tests. */
 #define DUMPABLE_SPAWNS 300
@@ -167,6 +184,16 @@ sandbox_new (void)
   return process;
 }
 
+/* Sleeps for at most LINGER_SECONDS, then exits: the body of a forked
+ * victim or middle parent, which the test kills. */
+static void G_GNUC_NORETURN
+linger (void)
+{
+  for (int i = 0; i < LINGER_SECONDS; i++)
+    sleep (1);
+  _exit (0);
+}
+
 static gboolean
 start_attacker_argv (CamProcess  *process,
                      const int   *fds,
@@ -212,6 +239,92 @@ start_attacker (CamProcess  *process,
   return start_attacker_argv (process, fds, n_fds, argv, error);
 }
 
+/* Runs `cam-test-attacker MODE OUT_FD ARG…` with the write end of a pipe as
+ * OUT_FD, waits for its exit and returns what it wrote.  How it exited goes
+ * to @status and @code. */
+static char *
+run_attack (CamProcess           *process,
+            CamProcessExitStatus *status,
+            int                  *code,
+            const char           *mode,
+            ...) G_GNUC_NULL_TERMINATED;
+
+static char *
+run_attack (CamProcess           *process,
+            CamProcessExitStatus *status,
+            int                  *code,
+            const char           *mode,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_fd_arg = NULL;
+  CamTestFinished finished;
+  const char *arg;
+  char *report;
+  int pipe_fds[2];
+  va_list args;
+
+  cam_test_pipe (pipe_fds);
+  out_fd_arg = g_strdup_printf ("%d", pipe_fds[1]);
+
+  g_ptr_array_add (argv, (gpointer) mode);
+  g_ptr_array_add (argv, out_fd_arg);
+  va_start (args, mode);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+
+  cam_test_finished_watch (&finished, process);
+  start_attacker_argv (process, &pipe_fds[1], 1, argv, &error);
+  g_assert_no_error (error);
+  g_assert_no_errno (close (pipe_fds[1]));
+
+  report = cam_test_read_to_eof (pipe_fds[0]);
+  g_assert_no_errno (close (pipe_fds[0]));
+
+  cam_test_finished_wait (&finished);
+  *status = finished.status;
+  *code = finished.code;
+  cam_test_finished_unwatch (&finished);
+
+  attack_message ("the attacker reported:\n%s", report);
+  return report;
+}
+
+/* The result of attempt @name in an attacker's report ("ok", "errno 13",
+ * "0 errno 5"), or NULL if the attacker did not get to write it. */
+static char *
+report_lookup (const char *report,
+               const char *name)
+{
+  g_auto(GStrv) lines = g_strsplit (report, "\n", -1);
+  g_autofree char *prefix = g_strdup_printf ("%s ", name);
+
+  for (gsize i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (lines[i] + strlen (prefix));
+  return NULL;
+}
+
+/* Asserts that attempt @name was made and failed. */
+static void
+assert_attempt_failed (const char *report,
+                       const char *name)
+{
+  g_autofree char *result = report_lookup (report, name);
+
+  if (result == NULL || !g_str_has_prefix (result, "errno "))
+    {
+      g_autofree char *line = g_strdup_printf ("%s %s", name,
+                                               result != NULL ? result : "(not reached: the attacker died or stopped before it)");
+      g_autofree char *wanted = g_strdup_printf ("%s errno ...", name);
+
+      attack_message ("attack worked: %s", line);
+      g_assert_cmpstr (line, ==, wanted);
+    }
+}
+
 /* Spawns `cam-test-attacker exit 0` with @process and waits for it. */
 static gboolean
 spawn_exit_0 (CamProcess  *process,
@@ -225,6 +338,81 @@ static int
 get_dumpable (void)
 {
   return prctl (PR_GET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* Reads from @fd until a line equal to @line or EOF, whichever comes first,
+ * appending to @out; gives up at @deadline.  Does not assert, so that the
+ * caller can clean up first.  Returns whether @line was seen. */
+static gboolean
+read_until_line (int         fd,
+                 const char *line,
+                 GString    *out,
+                 gint64      deadline)
+{
+  g_autofree char *wanted = g_strdup_printf ("%s\n", line);
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      gint64 remaining = (deadline - g_get_monotonic_time ()) / 1000;
+      char c;
+      int r;
+
+      if (g_str_has_suffix (out->str, wanted) &&
+          (out->len == strlen (wanted) ||
+           out->str[out->len - strlen (wanted) - 1] == '\n'))
+        return TRUE;
+      if (remaining <= 0)
+        return FALSE;
+      r = poll (&pfd, 1, (int) remaining);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return FALSE;
+      r = read (fd, &c, 1);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return FALSE;
+      g_string_append_c (out, c);
+    }
+}
+
+/* Reads @fd until EOF, appending to @out, for at most until @deadline.
+ * Returns whether EOF came. */
+static gboolean
+read_until_eof (int      fd,
+                GString *out,
+                gint64   deadline)
+{
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      gint64 remaining = (deadline - g_get_monotonic_time ()) / 1000;
+      char buf[256];
+      gssize n;
+      int r;
+
+      if (remaining <= 0)
+        return FALSE;
+      r = poll (&pfd, 1, (int) remaining);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return FALSE;
+      n = read (fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return n == 0;
+      g_string_append_len (out, buf, n);
+    }
+}
+
+static gint64
+deadline_from_now (void)
+{
+  return g_get_monotonic_time () + CAM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 }
 
 /* mem: an unprivileged reader of the caller's memory
@@ -663,6 +851,614 @@ test_dumpable_unprivileged_non_dumpable (void)
   g_assert_cmpint (get_dumpable (), ==, 0);
 }
 
+/* tiocsti: no way to the caller's terminal */
+
+#define INJECTED "echo cam-test-holes-injected\n"
+
+static void
+check_tiocsti (void)
+{
+  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autofree char *report = NULL, *legacy = NULL;
+  g_autofree char *ctty = NULL, *pushed = NULL, *pushed_tty = NULL;
+  g_autofree char *pushed_sctty = NULL;
+  CamProcessExitStatus status;
+  struct termios raw;
+  char queued[256];
+  gssize n_queued;
+  int master, slave, code, n_pending = -1;
+
+  /* Closing the master hangs up our controlling terminal. */
+  signal (SIGHUP, SIG_IGN);
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_no_errno (master);
+  g_assert_no_errno (grantpt (master));
+  g_assert_no_errno (unlockpt (master));
+
+  /* Our own session, with the pty as its controlling terminal. */
+  g_assert_no_errno (setsid ());
+  slave = open (ptsname (master), O_RDWR | O_CLOEXEC);
+  g_assert_no_errno (slave);
+  g_assert_no_errno (ioctl (slave, TIOCSCTTY, 0));
+  g_assert_cmpint (tcgetsid (slave), ==, getsid (0));
+  /* Raw: every pushed byte is readable at once, no line to complete. */
+  g_assert_no_errno (tcgetattr (slave, &raw));
+  cfmakeraw (&raw);
+  g_assert_no_errno (tcsetattr (slave, TCSANOW, &raw));
+
+  if (g_file_get_contents ("/proc/sys/dev/tty/legacy_tiocsti", &legacy, NULL,
+                           NULL))
+    attack_message ("dev.tty.legacy_tiocsti = %s", g_strstrip (legacy));
+
+  cam_process_take_fd (process, dup (slave), STDIN_FILENO);
+  report = run_attack (process, &status, &code, "tiocsti", INJECTED, NULL);
+  g_assert_cmpint (status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
+  g_assert_cmpint (code, ==, 0);
+
+  /* What reached the input queue of our terminal. */
+  g_assert_no_errno (ioctl (slave, FIONREAD, &n_pending));
+  g_assert_no_errno (fcntl (slave, F_SETFL, O_NONBLOCK));
+  n_queued = read (slave, queued, sizeof queued);
+  if (n_queued < 0)
+    {
+      g_assert_cmpint (errno, ==, EAGAIN);
+      n_queued = 0;
+    }
+  attack_message ("%d bytes pending on the caller's terminal: '%.*s'",
+                  n_pending, (int) n_queued, queued);
+  g_assert_no_errno (close (slave));
+  g_assert_no_errno (close (master));
+
+  g_assert_cmpint (n_pending, ==, 0);
+  g_assert_cmpint (n_queued, ==, 0);
+
+  ctty = report_lookup (report, "ctty-nr");
+  g_assert_cmpstr (ctty, ==, "0");
+  pushed = report_lookup (report, "tiocsti");
+  g_assert_nonnull (pushed);
+  g_assert_true (g_str_has_prefix (pushed, "0 errno "));
+  pushed_tty = report_lookup (report, "tiocsti-tty");
+  g_assert_null (pushed_tty);
+  assert_attempt_failed (report, "open-tty");
+  assert_attempt_failed (report, "sctty");
+  assert_attempt_failed (report, "sctty-steal");
+  pushed_sctty = report_lookup (report, "tiocsti-sctty");
+  g_assert_null (pushed_sctty);
+}
+
+/* A root caller's child, given the caller's terminal on stdin. */
+static void
+test_tiocsti_root (void)
+{
+  if (skip_unless_root () || skip_unless_sandbox () ||
+      !cam_test_in_subprocess ())
+    return;
+
+  check_tiocsti ();
+}
+
+static void
+test_tiocsti_unprivileged (void)
+{
+  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
+    return;
+
+  become_unprivileged ();
+  check_tiocsti ();
+}
+
+/* pdeathsig: nothing outlives the thread that started it */
+
+typedef struct
+{
+  const char *how;        /* the escape mode: "fork" or "nofork" */
+  int         fds[2];
+  ino_t       inode;
+  GString    *out;
+  gboolean    ready;
+  gboolean    eof;
+  char       *survivors;
+} EscapePipe;
+
+/* Kills every process but us that holds the pipe of @inode, found through
+ * /proc/ * /fd, and returns their pids ("" if none).  Exact, unlike the pids
+ * the attacker reports, which may be in its own PID namespace. */
+static char *
+kill_pipe_holders (ino_t inode)
+{
+  g_autofree char *target = g_strdup_printf ("pipe:[%lu]", (unsigned long) inode);
+  GString *killed = g_string_new (NULL);
+
+  for (guint round = 0; round < 10; round++)
+    {
+      g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+      const char *name;
+      gboolean found = FALSE;
+
+      g_assert_nonnull (proc);
+      while ((name = g_dir_read_name (proc)) != NULL)
+        {
+          g_autofree char *fd_dir = NULL;
+          g_autoptr(GDir) fds = NULL;
+          const char *fd_name;
+          long pid = g_ascii_strtoll (name, NULL, 10);
+
+          if (pid <= 0 || pid == getpid ())
+            continue;
+          fd_dir = g_strdup_printf ("/proc/%ld/fd", pid);
+          fds = g_dir_open (fd_dir, 0, NULL);
+          if (fds == NULL)
+            continue;
+          while ((fd_name = g_dir_read_name (fds)) != NULL)
+            {
+              g_autofree char *link_path = g_build_filename (fd_dir, fd_name, NULL);
+              g_autofree char *link = g_file_read_link (link_path, NULL);
+
+              if (g_strcmp0 (link, target) == 0)
+                {
+                  kill ((pid_t) pid, SIGKILL);
+                  g_string_append_printf (killed, "%s%ld",
+                                          killed->len > 0 ? " " : "", pid);
+                  found = TRUE;
+                  break;
+                }
+            }
+        }
+      if (!found)
+        break;
+      g_usleep (10 * G_TIME_SPAN_MILLISECOND);
+    }
+
+  return g_string_free (killed, FALSE);
+}
+
+/* The middle parent: starts one SANDBOX escape attacker per pipe, tells
+ * @status_fd "started" (or why not), then waits to be killed.  It runs
+ * in a fork of the test subprocess, single-threaded. */
+static void G_GNUC_NORETURN
+middle_parent_run (EscapePipe *pipes,
+                   gsize       n_pipes,
+                   gboolean    unprivileged,
+                   int         status_fd)
+{
+  g_autoptr(GPtrArray) processes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *status = NULL;
+
+  if (unprivileged && geteuid () == 0 && drop_ids (65534, 65534) < 0)
+    _exit (FORKED_SETUP_FAILED);
+
+  for (gsize i = 0; i < n_pipes; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *fd_arg = g_strdup_printf ("%d", pipes[i].fds[1]);
+      CamProcess *process = sandbox_new ();
+
+      g_ptr_array_add (processes, process);
+      if (!start_attacker (process, &pipes[i].fds[1], 1, &error, "escape",
+                           fd_arg, pipes[i].how, NULL))
+        {
+          status = g_strdup_printf ("start() failed: %s\n", error->message);
+          break;
+        }
+      close (pipes[i].fds[1]);
+    }
+  if (status == NULL)
+    status = g_strdup ("started\n");
+  if (write (status_fd, status, strlen (status)) < 0)
+    _exit (FORKED_SETUP_FAILED);
+  close (status_fd);
+
+  linger ();
+}
+
+/* A middle parent starts an attacker that clears its death signal and
+ * forks a setsid() child that double-forks ("fork"), and one that only
+ * clears it ("nofork").  Once all are set, the middle parent is killed:
+ * every process that holds a pipe must then die, which EOF on each pipe
+ * shows. */
+static void
+check_pdeathsig (gboolean unprivileged)
+{
+  EscapePipe pipes[] = { { .how = "fork" }, { .how = "nofork" } };
+  g_autofree char *status = NULL;
+  int status_pipe[2];
+  gint64 deadline;
+  pid_t middle;
+  int wstatus;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (pipes); i++)
+    {
+      struct stat st;
+
+      cam_test_pipe (pipes[i].fds);
+      g_assert_no_errno (fstat (pipes[i].fds[0], &st));
+      pipes[i].inode = st.st_ino;
+      pipes[i].out = g_string_new (NULL);
+    }
+  cam_test_pipe (status_pipe);
+
+  middle = fork ();
+  g_assert_no_errno (middle);
+  if (middle == 0)
+    {
+      close (status_pipe[0]);
+      for (gsize i = 0; i < G_N_ELEMENTS (pipes); i++)
+        close (pipes[i].fds[0]);
+      middle_parent_run (pipes, G_N_ELEMENTS (pipes), unprivileged,
+                         status_pipe[1]);
+    }
+  g_assert_no_errno (close (status_pipe[1]));
+  for (gsize i = 0; i < G_N_ELEMENTS (pipes); i++)
+    g_assert_no_errno (close (pipes[i].fds[1]));
+
+  status = cam_test_read_line (status_pipe[0]);
+  g_assert_no_errno (close (status_pipe[0]));
+  attack_message ("middle parent %d: %s", middle, status);
+
+  deadline = deadline_from_now ();
+  for (gsize i = 0; i < G_N_ELEMENTS (pipes); i++)
+    pipes[i].ready = read_until_line (pipes[i].fds[0], "ready",
+                                      pipes[i].out, deadline);
+
+  g_assert_no_errno (kill (middle, SIGKILL));
+  g_assert_cmpint (waitpid (middle, &wstatus, 0), ==, middle);
+
+  deadline = deadline_from_now ();
+  for (gsize i = 0; i < G_N_ELEMENTS (pipes); i++)
+    {
+      pipes[i].eof = read_until_eof (pipes[i].fds[0], pipes[i].out, deadline);
+      pipes[i].survivors = kill_pipe_holders (pipes[i].inode);
+      g_assert_no_errno (close (pipes[i].fds[0]));
+      attack_message ("escape %s reported:\n%s%s; survivors of the middle parent (killed now): %s",
+                      pipes[i].how, pipes[i].out->str,
+                      pipes[i].eof ? "EOF" : "no EOF",
+                      pipes[i].survivors[0] != '\0' ? pipes[i].survivors : "none");
+    }
+
+  g_assert_cmpstr (status, ==, "started");
+  for (gsize i = 0; i < G_N_ELEMENTS (pipes); i++)
+    {
+      g_assert_true (pipes[i].ready);
+      g_assert_cmpstr (pipes[i].survivors, ==, "");
+      g_assert_true (pipes[i].eof);
+      g_string_free (pipes[i].out, TRUE);
+      g_free (pipes[i].survivors);
+    }
+}
+
+static void
+test_pdeathsig_root (void)
+{
+  if (skip_unless_root () || skip_unless_sandbox () ||
+      !cam_test_in_subprocess ())
+    return;
+
+  check_pdeathsig (FALSE);
+}
+
+/* The middle parent drops to 65534 (when we are root); the test stays
+ * root to find and kill survivors. */
+static void
+test_pdeathsig_unprivileged (void)
+{
+  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
+    return;
+
+  check_pdeathsig (TRUE);
+}
+
+/* exit-status: what the fix must keep */
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  GAsyncResult **result = user_data;
+
+  *result = g_object_ref (res);
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  gboolean *flag = user_data;
+
+  *flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The status of a SANDBOX child is still reported exactly: an exit code,
+ * a fault, a kill from outside; and terminate completes. */
+
+static void
+test_exit_status (void)
+{
+  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GSource) timeout = NULL;
+  CamTestFinished finished;
+  gboolean timed_out = FALSE;
+  int ready[2];
+  g_autofree char *ready_arg = NULL, *line = NULL;
+  int signum;
+
+  if (skip_unless_sandbox ())
+    return;
+
+  cam_test_finished_watch (&finished, process);
+
+  g_assert_true (start_attacker (process, NULL, 0, &error, "exit", "42", NULL));
+  g_assert_no_error (error);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT,
+                                 42);
+
+  g_assert_true (start_attacker (process, NULL, 0, &error, "segv", NULL));
+  g_assert_no_error (error);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGSEGV);
+
+  /* Killed from outside. */
+  cam_test_pipe (ready);
+  ready_arg = g_strdup_printf ("%d", ready[1]);
+  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
+                                 ready_arg, NULL));
+  g_assert_no_error (error);
+  g_assert_no_errno (close (ready[1]));
+  line = cam_test_read_line (ready[0]);
+  g_assert_cmpstr (line, ==, "ready");
+  g_assert_no_errno (close (ready[0]));
+  cam_process_kill (process);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
+                                 SIGKILL);
+
+  /* terminate: SIGTERM, or SIGKILL once it has had 100 ms (an init
+   * process ignores a SIGTERM it has no handler for). */
+  g_clear_pointer (&line, g_free);
+  g_clear_pointer (&ready_arg, g_free);
+  cam_test_pipe (ready);
+  ready_arg = g_strdup_printf ("%d", ready[1]);
+  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
+                                 ready_arg, NULL));
+  g_assert_no_error (error);
+  g_assert_no_errno (close (ready[1]));
+  line = cam_test_read_line (ready[0]);
+  g_assert_cmpstr (line, ==, "ready");
+  g_assert_no_errno (close (ready[0]));
+
+  cam_process_terminate_async (process, 100, NULL, store_result, &result);
+  timeout = g_timeout_source_new (CAM_TEST_TIMEOUT_MS);
+  g_source_set_callback (timeout, set_flag, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+  while (result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (timeout);
+  if (timed_out)
+    attack_message ("terminate did not complete within %u ms", CAM_TEST_TIMEOUT_MS);
+  g_assert_false (timed_out);
+  g_assert_true (cam_process_terminate_finish (process, result, &error));
+  g_assert_no_error (error);
+  cam_test_finished_wait (&finished);
+  g_assert_cmpint (finished.status, ==, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT);
+  signum = finished.code;
+  attack_message ("terminate ended the child with signal %d", signum);
+  g_assert_true (signum == SIGTERM || signum == SIGKILL);
+  cam_test_finished_unwatch (&finished);
+}
+
+/* kill: no host process visible or signalable from inside
+ *
+ * The test subprocess makes itself a process group leader, so that what a
+ * kill(-pgid) or kill(0) reaches stays among its own processes: itself
+ * (root), a victim of uid 65534 and the caller (root, or 65534 in the
+ * unprivileged variant), which starts the attacker and waits for it. */
+
+static void
+check_kill (gboolean unprivileged)
+{
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *caller_status = NULL;
+  static const char * const targets[] = { "parent", "test", "victim" };
+  int report_pipe[2], sync_pipe[2], status_pipe[2];
+  pid_t victim, caller;
+  gboolean eof, victim_alive;
+  int wstatus, caller_wstatus;
+  char c;
+
+  g_assert_no_errno (setpgid (0, 0));
+
+  cam_test_pipe (sync_pipe);
+  victim = fork ();
+  g_assert_no_errno (victim);
+  if (victim == 0)
+    {
+      if (geteuid () == 0 && drop_ids (65534, 65534) < 0)
+        _exit (FORKED_SETUP_FAILED);
+      if (write (sync_pipe[1], "v", 1) != 1)
+        _exit (FORKED_SETUP_FAILED);
+      linger ();
+    }
+  g_assert_no_errno (close (sync_pipe[1]));
+  g_assert_cmpint (read (sync_pipe[0], &c, 1), ==, 1);
+  g_assert_no_errno (close (sync_pipe[0]));
+
+  cam_test_pipe (report_pipe);
+  cam_test_pipe (status_pipe);
+  caller = fork ();
+  g_assert_no_errno (caller);
+  if (caller == 0)
+    {
+      g_autoptr(CamProcess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out_arg = NULL, *parent_arg = NULL, *test_arg = NULL;
+      g_autofree char *victim_arg = NULL, *pgid_arg = NULL, *status = NULL;
+
+      close (report_pipe[0]);
+      close (status_pipe[0]);
+      if (unprivileged && geteuid () == 0 && drop_ids (65534, 65534) < 0)
+        _exit (FORKED_SETUP_FAILED);
+
+      out_arg = g_strdup_printf ("%d", report_pipe[1]);
+      parent_arg = g_strdup_printf ("%d", getpid ());
+      test_arg = g_strdup_printf ("%d", getppid ());
+      victim_arg = g_strdup_printf ("%d", victim);
+      pgid_arg = g_strdup_printf ("%d", getpgrp ());
+      process = sandbox_new ();
+      if (!start_attacker (process, &report_pipe[1], 1, &error, "kill",
+                           out_arg, parent_arg, test_arg, victim_arg, pgid_arg,
+                           NULL) ||
+          !cam_process_wait (process, NULL, &error))
+        status = g_strdup_printf ("failed: %s", error->message);
+      else
+        status = g_strdup_printf ("attacker exit status %d code %d",
+                                  cam_process_get_exit_status (process),
+                                  cam_process_get_exit_code (process));
+      if (write (status_pipe[1], status, strlen (status)) < 0)
+        _exit (FORKED_SETUP_FAILED);
+      _exit (0);
+    }
+  g_assert_no_errno (close (report_pipe[1]));
+  g_assert_no_errno (close (status_pipe[1]));
+
+  eof = read_until_eof (report_pipe[0], report, deadline_from_now ());
+  g_assert_no_errno (close (report_pipe[0]));
+  caller_status = cam_test_read_to_eof (status_pipe[0]);
+  g_assert_no_errno (close (status_pipe[0]));
+  g_assert_cmpint (waitpid (caller, &caller_wstatus, 0), ==, caller);
+
+  victim_alive = waitpid (victim, &wstatus, WNOHANG) == 0;
+  kill (victim, SIGKILL);
+  waitpid (victim, &wstatus, 0);
+
+  attack_message ("the attacker (caller %d, test %d, victim %d, pgid %d) reported:\n%s",
+                  caller, getpid (), victim, getpgrp (), report->str);
+  attack_message ("caller: %s; %s", caller_status,
+                  WIFSIGNALED (caller_wstatus) ? "killed by a signal" : "exited");
+  attack_message ("victim: %s", victim_alive ? "alive" : "dead");
+
+  g_assert_true (eof);
+  g_assert_true (WIFEXITED (caller_wstatus));
+  g_assert_cmpint (WEXITSTATUS (caller_wstatus), ==, 0);
+  g_assert_true (g_str_has_prefix (caller_status, "attacker exit status"));
+  g_assert_true (victim_alive);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autofree char *see = g_strdup_printf ("see-%s", targets[i]);
+      g_autofree char *killing = g_strdup_printf ("kill-%s", targets[i]);
+      g_autofree char *pidfd = g_strdup_printf ("pidfd-%s", targets[i]);
+      g_autofree char *procfd = g_strdup_printf ("procfd-%s", targets[i]);
+      g_autofree char *procfd_open = g_strdup_printf ("procfd-%s open", targets[i]);
+      g_autofree char *pidfd_open = g_strdup_printf ("pidfd-%s open", targets[i]);
+      g_autofree char *seen = report_lookup (report->str, see);
+      g_autofree char *esrch = g_strdup_printf ("errno %d", ESRCH);
+      g_autofree char *pidfd_opened = report_lookup (report->str, pidfd_open);
+      g_autofree char *procfd_opened = report_lookup (report->str, procfd_open);
+
+      /* Not even EPERM: a host process does not exist in there. */
+      g_assert_cmpstr (seen, ==, esrch);
+      assert_attempt_failed (report->str, killing);
+      /* A failed open is a failed attack; an fd must not signal. */
+      if (pidfd_opened == NULL)
+        assert_attempt_failed (report->str, pidfd);
+      if (procfd_opened == NULL)
+        assert_attempt_failed (report->str, procfd);
+    }
+  assert_attempt_failed (report->str, "kill-pgid");
+  assert_attempt_failed (report->str, "kill-all-probe");
+}
+
+static void
+test_kill_root (void)
+{
+  if (skip_unless_root () || skip_unless_sandbox () ||
+      !cam_test_in_subprocess ())
+    return;
+
+  check_kill (FALSE);
+}
+
+static void
+test_kill_unprivileged (void)
+{
+  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
+    return;
+
+  check_kill (TRUE);
+}
+
+/* ipc: no System V IPC object nor POSIX message queue of the host */
+
+static void
+check_ipc (void)
+{
+  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autofree char *report = NULL, *key_arg = NULL, *shmid_arg = NULL;
+  g_autofree char *mq_name = NULL;
+  CamProcessExitStatus status;
+  key_t key;
+  int shmid, errsv, code;
+  mqd_t mq;
+
+  do
+    {
+      key = (key_t) g_random_int_range (1, G_MAXINT32);
+      shmid = shmget (key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+    }
+  while (shmid < 0 && errno == EEXIST);
+  g_assert_no_errno (shmid);
+
+  mq_name = g_strdup_printf ("/cam-test-holes-%d", getpid ());
+  mq_unlink (mq_name);
+  mq = mq_open (mq_name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0600, NULL);
+  errsv = errno;
+  if (mq == (mqd_t) -1)
+    shmctl (shmid, IPC_RMID, NULL);
+  errno = errsv;
+  g_assert_no_errno (mq == (mqd_t) -1 ? -1 : 0);
+
+  key_arg = g_strdup_printf ("%d", (int) key);
+  shmid_arg = g_strdup_printf ("%d", shmid);
+  attack_message ("caller's segment key %s id %s, queue %s", key_arg,
+                  shmid_arg, mq_name);
+  report = run_attack (process, &status, &code, "ipc", key_arg, shmid_arg,
+                       mq_name, NULL);
+
+  g_assert_no_errno (shmctl (shmid, IPC_RMID, NULL));
+  g_assert_no_errno (mq_close (mq));
+  g_assert_no_errno (mq_unlink (mq_name));
+
+  g_assert_cmpint (status, ==, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT);
+  g_assert_cmpint (code, ==, 0);
+
+  assert_attempt_failed (report, "shmget");
+  assert_attempt_failed (report, "shmat");
+  assert_attempt_failed (report, "mq_open");
+}
+
+/* A root caller's 0600 segment and queue. */
+static void
+test_ipc_root (void)
+{
+  if (skip_unless_root () || skip_unless_sandbox () ||
+      !cam_test_in_subprocess ())
+    return;
+
+  check_ipc ();
+}
+
+/* A caller of the child's own host uid. */
+static void
+test_ipc_unprivileged (void)
+{
+  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
+    return;
+
+  become_unprivileged ();
+  check_ipc ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -676,6 +1472,17 @@ main (int   argc,
   g_test_add_func ("/process/holes/dumpable/threads", test_dumpable_threads);
   g_test_add_func ("/process/holes/dumpable/unprivileged-non-dumpable",
                    test_dumpable_unprivileged_non_dumpable);
+  g_test_add_func ("/process/holes/tiocsti/root", test_tiocsti_root);
+  g_test_add_func ("/process/holes/tiocsti/unprivileged",
+                   test_tiocsti_unprivileged);
+  g_test_add_func ("/process/holes/pdeathsig/root", test_pdeathsig_root);
+  g_test_add_func ("/process/holes/pdeathsig/unprivileged",
+                   test_pdeathsig_unprivileged);
+  g_test_add_func ("/process/holes/exit-status", test_exit_status);
+  g_test_add_func ("/process/holes/kill/root", test_kill_root);
+  g_test_add_func ("/process/holes/kill/unprivileged", test_kill_unprivileged);
+  g_test_add_func ("/process/holes/ipc/root", test_ipc_root);
+  g_test_add_func ("/process/holes/ipc/unprivileged", test_ipc_unprivileged);
 
   return g_test_run ();
 }
