@@ -152,15 +152,18 @@ skip_unless_sandbox (void)
   return skip_unless_userns () || skip_unless_attacker_public ();
 }
 
-/* Switches to @uid and @gid with no supplementary groups; async-signal-safe,
- * for forked children too.  Returns -1 with errno set on failure. */
+/* Switches to @uid and @gid with no supplementary groups, and makes the
+ * process dumpable again, as any process that uid starts is (the id switch
+ * cleared the flag); async-signal-safe, for forked children too.  Returns
+ * -1 with errno set on failure. */
 static int
 drop_ids (uid_t uid,
           gid_t gid)
 {
   if (setgroups (0, NULL) < 0 ||
       setresgid (gid, gid, gid) < 0 ||
-      setresuid (uid, uid, uid) < 0)
+      setresuid (uid, uid, uid) < 0 ||
+      prctl (PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
     return -1;
   return 0;
 }
