@@ -42,6 +42,7 @@ struct _CamProcess
   gboolean              has_user;
   guint32               uid;
   guint32               gid;
+  GBytes               *seccomp_program; /* owned, nullable; checked */
 
   /* GInitable construction (cam-process.c). */
   char                **argv;         /* construct-only, nullable */

@@ -9,11 +9,13 @@
  */
 #pragma once
 
+#include <linux/filter.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <glib.h>
 
 #include "camprocess/cam-process.h"
+#include "cam-seccomp.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +40,7 @@ typedef enum {
   CAM_SPAWN_STEP_RLIMIT,
   CAM_SPAWN_STEP_SETSID,
   CAM_SPAWN_STEP_NO_NEW_PRIVS,
+  CAM_SPAWN_STEP_SECCOMP,
   CAM_SPAWN_STEP_EXEC,
 } CamSpawnStep;
 
@@ -46,7 +49,8 @@ typedef enum {
 typedef struct {
   int step;     /* CamSpawnStep */
   int error;    /* errno of the failed call, never 0 */
-  int index;    /* CAM_SPAWN_STEP_RLIMIT: index in rlimits; else 0 */
+  int index;    /* CAM_SPAWN_STEP_RLIMIT: index in rlimits;
+                 * CAM_SPAWN_STEP_SECCOMP: a CamSpawnSeccomp; else 0 */
 } CamSpawnReport;
 
 /* One resource limit the child sets with prlimit64(). */
@@ -55,6 +59,16 @@ typedef struct {
   guint64 soft;         /* RLIM64_INFINITY is G_MAXUINT64 */
   guint64 hard;
 } CamSpawnRlimit;
+
+/* The seccomp filters the child loads, in this order.  The kernel runs
+ * them all, so neither can allow what the other refuses; the built-in one
+ * goes first, so that a caller's filter refusing seccomp() itself cannot
+ * keep it out. */
+typedef enum {
+  CAM_SPAWN_SECCOMP_BUILTIN,
+  CAM_SPAWN_SECCOMP_CALLER,
+  CAM_SPAWN_N_SECCOMP,
+} CamSpawnSeccomp;
 
 /* "0 65534 1\n": one line of a uid_map or gid_map, with room to spare. */
 #define CAM_SPAWN_ID_MAP_SIZE 48
@@ -84,6 +98,9 @@ typedef struct {
   const CamSpawnRlimit *rlimits;      /* resources are unique */
   gsize                 n_rlimits;
   const char           *cgroup;       /* nullable: a cgroup v2 directory */
+  GBytes               *seccomp_program; /* nullable: the caller's filter,
+                                          * struct sock_filter[], checked
+                                          * by set_seccomp_filter() */
 
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:
@@ -134,6 +151,14 @@ typedef struct {
   pid_t               parent_pid;   /* getpid () before the clone */
   int                 cgroup_fd;    /* -1, or an O_DIRECTORY fd of the
                                      * cgroup v2 directory; owned */
+  gboolean            no_new_privs; /* NO_NEW_PRIVS, or any filter */
+  CamSeccompRules     seccomp_rules; /* the built-in rule sets */
+  struct sock_fprog   caller_fprog; /* points into seccomp_program */
+  const struct sock_fprog *seccomp[CAM_SPAWN_N_SECCOMP];
+                                    /* each nullable: loaded in order,
+                                     * last before exec; the built-in one
+                                     * is cam-seccomp.c's, kept for the
+                                     * life of the process */
 } CamSpawnArgs;
 
 int cam_spawn_child (void *data);

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The configuration of what the child does between clone and exec: flags
- * (namespaces, no_new_privs, die-with-parent, session, fds), taken fds,
- * resource limits, cgroup and user.  start() in cam-process.c copies it
+ * (namespaces, no_new_privs, die-with-parent, session, fds, system call
+ * restrictions), taken fds, resource limits, cgroup, user and the
+ * caller's seccomp filter.  start() in cam-process.c copies it
  * into CamSpawnArgs; cam-spawn.c plans the child's steps from it and
  * cam-spawn-child.c runs them.
  */
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/filter.h>
 #include <sys/resource.h>
 
 #include <glib/gi18n-lib.h>
@@ -98,6 +100,36 @@ cam_process_close_taken_fds (CamProcess *self)
  * - %CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, whose mounts
  *   are made private (`MS_REC | MS_PRIVATE`): what the child mounts stays
  *   there and later host mounts do not appear.
+ * - %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS: a seccomp filter, installed as
+ *   the last step before exec (after no_new_privs, which it implies, and
+ *   after setsid()), that makes these system calls fail with `EPERM`;
+ *   it never kills the program.
+ *   - namespaces: unshare() and clone() with any `CLONE_NEW*` flag
+ *     (`NEWNS`, `NEWCGROUP`, `NEWUTS`, `NEWIPC`, `NEWUSER`, `NEWPID`,
+ *     `NEWNET`, `NEWTIME`), setns().  clone3() fails with `ENOSYS`
+ *     instead: a filter cannot read its flags, and glibc falls back to
+ *     clone() on `ENOSYS`, so fork() and threads keep working;
+ *   - mounts: mount(), umount(), umount2(), pivot_root(), move_mount(),
+ *     open_tree(), fsopen(), fsconfig(), fsmount(), fspick(),
+ *     mount_setattr();
+ *   - other processes: ptrace(), process_vm_readv(), process_vm_writev();
+ *   - keyrings: keyctl(), add_key(), request_key();
+ *   - kernel interfaces: bpf(), perf_event_open(), userfaultfd(),
+ *     io_uring_setup(), io_uring_enter(), io_uring_register(),
+ *     kexec_load(), kexec_file_load(), init_module(), finit_module(),
+ *     delete_module();
+ *   - personality() with any value but `PER_LINUX` and the query
+ *     `0xffffffff`;
+ *   - ioctl() with `TIOCSTI` (pushing input into a terminal) or
+ *     `TIOCLINUX`, whatever the upper 32 bits of the request, which the
+ *     kernel ignores;
+ *   - every system call of another architecture than the library's: on
+ *     x86_64 the 32-bit entry points (`int 0x80`, x32 system calls).  A
+ *     32-bit program cannot run under this flag.
+ *
+ *   The rest of the system is allowed: it is a deny list that narrows
+ *   the kernel's attack surface, not a confinement of its own.  Add your
+ *   own program with [method@Cam.Process.set_seccomp_filter].
  *
  * %CAM_PROCESS_FLAGS_SANDBOX is the isolation libcamera gives its image
  * processing modules (a user and a network namespace), made safe for a
@@ -123,7 +155,8 @@ cam_process_close_taken_fds (CamProcess *self)
  * may use whatever its host uid may, or what is world-readable and
  * world-writable), processes (it shares the PID namespace), System V IPC,
  * nor resource use (see [method@Cam.Process.set_rlimit] and
- * [method@Cam.Process.set_cgroup]), and it installs no seccomp filter.  It
+ * [method@Cam.Process.set_cgroup]), and it installs no seccomp filter
+ * (add %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS for one).  It
  * needs a kernel with user namespaces enabled for the caller
  * (`user.max_user_namespaces` above 0; on older Debian and Ubuntu kernels
  * `kernel.unprivileged_userns_clone` for a caller that is not root) and not
@@ -336,4 +369,66 @@ cam_process_set_user (CamProcess *self,
   self->has_user = TRUE;
   self->uid = uid;
   self->gid = gid;
+}
+
+/**
+ * cam_process_set_seccomp_filter:
+ * @self: a #CamProcess
+ * @program: (nullable): a classic BPF seccomp program, an array of
+ *   `struct sock_filter` (8 bytes each) in the byte order of the machine,
+ *   as `bwrap --seccomp` takes it; or %NULL for none
+ * @error: return location for a #GError
+ *
+ * Installs @program as a seccomp filter in the children started from now
+ * on, replacing the program of an earlier call; %NULL removes it.  The
+ * child loads it with `seccomp (SECCOMP_SET_MODE_FILTER)` as its last step
+ * before exec, after the built-in filter of
+ * %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS, if that is set.  The kernel runs
+ * every filter and obeys the one that refuses most, so @program can refuse
+ * more but never allow what the built-in one refuses.  Like that flag it
+ * implies %CAM_PROCESS_FLAGS_NO_NEW_PRIVS, which loading a filter without
+ * `CAP_SYS_ADMIN` requires.  @program must allow what runs after it:
+ * execve() and what the program needs to start.
+ *
+ * The bytes are kept, not copied: they must not change (a #GBytes never
+ * does).  A @program that is empty, whose size is not a multiple of 8
+ * bytes, or longer than `BPF_MAXINSNS` (4096) instructions, is rejected
+ * here with %G_IO_ERROR_INVALID_ARGUMENT and changes nothing.  One the
+ * kernel refuses (a bad instruction, a jump out of range, a kernel without
+ * seccomp) makes [method@Cam.Process.start] fail with a #GError naming the
+ * step, and no child is left.
+ *
+ * Returns: %TRUE if the program was recorded
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_set_seccomp_filter (CamProcess  *self,
+                                GBytes      *program,
+                                GError     **error)
+{
+  gsize size = 0;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (program != NULL)
+    size = g_bytes_get_size (program);
+  if (program != NULL &&
+      (size == 0 || size % sizeof (struct sock_filter) != 0 ||
+       size / sizeof (struct sock_filter) > BPF_MAXINSNS))
+    {
+      /* G_GSIZE_FORMAT would cut the message for xgettext; a filter fits
+       * an unsigned long. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Invalid seccomp filter of %lu bytes: it must hold 1 to %d instructions of %d bytes"),
+                   (unsigned long) size, BPF_MAXINSNS,
+                   (int) sizeof (struct sock_filter));
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->seccomp_program, g_bytes_unref);
+  if (program != NULL)
+    self->seccomp_program = g_bytes_ref (program);
+  return TRUE;
 }

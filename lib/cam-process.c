@@ -28,7 +28,8 @@
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.
  *
- * Child setup (flags, taken fds, rlimits, cgroup, user) is configuration
+ * Child setup (flags, taken fds, rlimits, cgroup, user, seccomp filter) is
+ * configuration
  * read by start(), which hands it to cam_spawn() in CamSpawnArgs.  Taken
  * fds are owned here until a start() consumes them.
  */
@@ -179,6 +180,7 @@ cam_process_finalize (GObject *object)
   g_array_unref (self->taken_fds);
   g_array_unref (self->rlimits);
   g_free (self->cgroup);
+  g_clear_pointer (&self->seccomp_program, g_bytes_unref);
   g_strfreev (self->argv);
   g_clear_error (&self->init_error);
   g_mutex_clear (&self->lock);
@@ -695,6 +697,7 @@ cam_process_start (CamProcess         *self,
   args.rlimits = (const CamSpawnRlimit *) self->rlimits->data;
   args.n_rlimits = self->rlimits->len;
   args.cgroup = self->cgroup;
+  args.seccomp_program = self->seccomp_program;
 
   ok = cam_spawn (&args, &pidfd, &pid, error);
   cam_process_close_taken_fds (self);

@@ -38,12 +38,18 @@
  *  5. mount propagation made private;
  *  6. chdir, as the final identity;
  *  7. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
- *  8. setsid, then no_new_privs last, then exec.
+ *  8. setsid, then no_new_privs, which loading a filter needs without
+ *     CAP_SYS_ADMIN;
+ *  9. the seccomp filters last, the built-in one then the caller's, so
+ *     that no earlier step runs under them (a caller's filter may refuse
+ *     anything), then exec.  The prepared programs are only passed to
+ *     the kernel, which copies them.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -296,6 +302,22 @@ parent_gone (const CamSpawnArgs *args)
   return ppid != args->parent_pid;
 }
 
+/* Loads a seccomp filter for this thread.  seccomp() where it exists;
+ * prctl (PR_SET_SECCOMP), which the kernel turns into the same call, where
+ * it answers ENOSYS (valgrind 3.19 does not know seccomp()).  A kernel
+ * without seccomp filters answers EINVAL to both.  -1 with errno on
+ * failure. */
+static int
+load_seccomp (const struct sock_fprog *program)
+{
+  if (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, /* flags= */ 0,
+               program) == 0)
+    return 0;
+  if (errno != ENOSYS)
+    return -1;
+  return prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, program, 0, 0);
+}
+
 /**
  * cam_spawn_child:
  * @data: the CamSpawnArgs prepared by cam_spawn()
@@ -363,9 +385,12 @@ cam_spawn_child (void *data)
   if ((args->flags & CAM_PROCESS_FLAGS_NEW_SESSION) && setsid () < 0)
     child_fail (args, CAM_SPAWN_STEP_SETSID);
 
-  if ((args->flags & CAM_PROCESS_FLAGS_NO_NEW_PRIVS) &&
-      prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+  if (args->no_new_privs && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     child_fail (args, CAM_SPAWN_STEP_NO_NEW_PRIVS);
+
+  for (int i = 0; i < CAM_SPAWN_N_SECCOMP; i++)
+    if (args->seccomp[i] != NULL && load_seccomp (args->seccomp[i]) < 0)
+      child_fail_index (args, CAM_SPAWN_STEP_SECCOMP, i);
 
   execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
   child_fail (args, CAM_SPAWN_STEP_EXEC);

@@ -13,10 +13,11 @@
  * exec (execve() resets it to SIGCHLD): a child that fails before exec is
  * invisible to a foreign waitpid(-1), so we always reap it ourselves.
  *
- * Child setup (namespaces, identity, rlimits, cgroup) is decided here, in
- * prepare_child_setup(), so that the child only follows a plan: which ids
- * to switch to, which namespaces to unshare, the exact uid_map and gid_map
- * lines.  The vfork-like clone serves every request.  Only where the
+ * Child setup (namespaces, identity, rlimits, cgroup, seccomp) is decided
+ * here, in prepare_child_setup(), so that the child only follows a plan:
+ * which ids to switch to, which namespaces to unshare, the exact uid_map
+ * and gid_map lines, the seccomp programs to load (cam-seccomp.c builds
+ * the built-in ones).  The vfork-like clone serves every request.  Only where the
  * clone3 trampoline is missing (an architecture without one, valgrind)
  * does a cgroup take the fork-like path: CLONE_INTO_CGROUP exists only for
  * clone3() (see clone_child()).
@@ -44,6 +45,7 @@
 #include "cam-clone.h"
 #include "cam-dumpable.h"
 #include "cam-pidfd-util.h"
+#include "cam-seccomp.h"
 #include "cam-spawn.h"
 #include "cam-spawn-userns.h"
 
@@ -482,6 +484,26 @@ prepare_identity (CamSpawnArgs *args)
                   !ids_are (args->target_uid, args->target_gid);
 }
 
+/* The built-in rule sets of a child.
+ *
+ * LOCK_PDEATHSIG makes DIE_WITH_PARENT hold for a whole PID namespace: the
+ * child is its pid 1, whose death the kernel turns into a SIGKILL of every
+ * process in it, so nothing inside outlives the parent thread as long as
+ * pid 1 keeps its SIGKILL death signal.  The lock refuses any other, 0
+ * included; a grandchild may still set SIGKILL for itself. */
+static CamSeccompRules
+plan_seccomp_rules (CamProcessFlags flags)
+{
+  CamSeccompRules rules = CAM_SECCOMP_RULES_NONE;
+
+  if (flags & CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS)
+    rules |= CAM_SECCOMP_RULES_RESTRICT;
+  if ((flags & CAM_PROCESS_FLAGS_ISOLATE_PID) &&
+      (flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT))
+    rules |= CAM_SECCOMP_RULES_LOCK_PDEATHSIG;
+  return rules;
+}
+
 /* Turns the request (flags, user) into the child's plan.
  *
  * Identity: the set user, else for ISOLATE_USER with a root caller
@@ -495,7 +517,11 @@ prepare_identity (CamSpawnArgs *args)
  * while the child waits on the sync pipe, then the child switches to 0
  * inside, which is its host identity outside.  "deny" goes to setgroups
  * unless the child must drop supplementary groups (a root caller's, who
- * may map without it); its only mapped group is then its own. */
+ * may map without it); its only mapped group is then its own.
+ *
+ * Seccomp: the built-in rule sets the flags ask for, and the caller's
+ * program; either implies no_new_privs, without which only CAP_SYS_ADMIN
+ * may load a filter. */
 static void
 prepare_child_setup (CamSpawnArgs *args)
 {
@@ -528,6 +554,43 @@ prepare_child_setup (CamSpawnArgs *args)
 
   if (flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
     args->parent_pid = getpid ();
+
+  args->seccomp_rules = plan_seccomp_rules (flags);
+  args->no_new_privs = (flags & CAM_PROCESS_FLAGS_NO_NEW_PRIVS) ||
+                       args->seccomp_rules != 0 ||
+                       args->seccomp_program != NULL;
+}
+
+/* Points the child at its filters: the built-in one, built once per
+ * process, and the caller's program. */
+static gboolean
+prepare_seccomp (CamSpawnArgs  *args,
+                 GError       **error)
+{
+  if (args->seccomp_rules != 0)
+    {
+      int r = cam_seccomp_get_program (args->seccomp_rules,
+                                       &args->seccomp[CAM_SPAWN_SECCOMP_BUILTIN]);
+
+      if (r < 0)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (-r),
+                       _("Failed to build the seccomp filter of the child process: %s"),
+                       g_strerror (-r));
+          return FALSE;
+        }
+    }
+
+  if (args->seccomp_program != NULL)
+    {
+      gsize size;
+
+      args->caller_fprog.filter =
+        (struct sock_filter *) g_bytes_get_data (args->seccomp_program, &size);
+      args->caller_fprog.len = size / sizeof (struct sock_filter);
+      args->seccomp[CAM_SPAWN_SECCOMP_CALLER] = &args->caller_fprog;
+    }
+  return TRUE;
 }
 
 /* The error of a failed clone. */
@@ -674,6 +737,18 @@ set_child_error (GError             **error,
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to set no_new_privs for the child process: %s"),
                    msg);
+      break;
+    case CAM_SPAWN_STEP_SECCOMP:
+      if (report->index == CAM_SPAWN_SECCOMP_BUILTIN)
+        g_set_error (error, G_IO_ERROR, code,
+                     _("Failed to install the built-in seccomp filter of the child process: %s"),
+                     msg);
+      else if (report->index == CAM_SPAWN_SECCOMP_CALLER)
+        g_set_error (error, G_IO_ERROR, code,
+                     _("Failed to install the seccomp filter of the child process: %s"),
+                     msg);
+      else
+        goto invalid;
       break;
     case CAM_SPAWN_STEP_EXEC:
       g_set_error (error, G_IO_ERROR, code,
@@ -896,6 +971,11 @@ cam_spawn (CamSpawnArgs *args,
     }
 
   prepare_child_setup (args);
+  if (!prepare_seccomp (args, error))
+    {
+      r = -EINVAL;
+      goto out;
+    }
 
   r = prepare_fd_tables (args);
   if (r < 0)

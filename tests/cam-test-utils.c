@@ -7,10 +7,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sched.h>
 #include <sys/pidfd.h>
 #include <sys/syscall.h>
@@ -63,6 +65,26 @@ cam_test_in_subprocess (void)
   g_test_trap_assert_passed ();
 
   return FALSE;
+}
+
+/**
+ * cam_test_become_unprivileged:
+ *
+ * Makes the calling process (a g_test_trap_subprocess() child) host
+ * nobody, uid and gid 65534 with no supplementary groups, if it is root; a
+ * caller that is not root stays who it is.  The id switch clears the
+ * dumpable flag, which any process that nobody starts has: it is set
+ * again, as it would be.
+ */
+void
+cam_test_become_unprivileged (void)
+{
+  if (geteuid () != 0)
+    return;
+  g_assert_no_errno (setgroups (0, NULL));
+  g_assert_no_errno (setresgid (65534, 65534, 65534));
+  g_assert_no_errno (setresuid (65534, 65534, 65534));
+  g_assert_no_errno (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
 }
 
 /**

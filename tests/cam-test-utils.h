@@ -44,6 +44,7 @@ typedef struct
 } CamTestFinished;
 
 gboolean    cam_test_in_subprocess        (void);
+void        cam_test_become_unprivileged  (void);
 void        cam_test_warm_up              (void);
 
 const char *cam_test_helper_path          (void);

@@ -168,16 +168,6 @@ drop_ids (uid_t uid,
   return 0;
 }
 
-/* Makes the calling process (a test subprocess or a forked child) host
- * nobody if it is root; a caller that is not root stays who it is. */
-static void
-become_unprivileged (void)
-{
-  if (geteuid () != 0)
-    return;
-  g_assert_no_errno (drop_ids (65534, 65534));
-}
-
 static CamProcess *
 sandbox_new (void)
 {
@@ -825,7 +815,7 @@ test_dumpable_unprivileged_non_dumpable (void)
   if (skip_unless_sandbox () || !cam_test_in_subprocess ())
     return;
 
-  become_unprivileged ();
+  cam_test_become_unprivileged ();
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
   mem_attacker_start (&attacker, (uid_t) -1, (gid_t) -1);
   poller_start (&poller);
@@ -946,7 +936,7 @@ test_tiocsti_unprivileged (void)
   if (skip_unless_sandbox () || !cam_test_in_subprocess ())
     return;
 
-  become_unprivileged ();
+  cam_test_become_unprivileged ();
   check_tiocsti ();
 }
 
@@ -1458,7 +1448,7 @@ test_ipc_unprivileged (void)
   if (skip_unless_sandbox () || !cam_test_in_subprocess ())
     return;
 
-  become_unprivileged ();
+  cam_test_become_unprivileged ();
   check_ipc ();
 }
 

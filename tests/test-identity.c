@@ -272,21 +272,6 @@ test_set_user_root_sandbox (void)
   g_assert_cmpstr (uid_line, ==, "0 0 1");
 }
 
-/* Makes the calling process (a test subprocess) host nobody, if it is
- * root; a caller that is not root stays who it is.  The id switch clears
- * the dumpable flag, which any process that nobody started has: set it,
- * as it would be. */
-static void
-become_unprivileged (void)
-{
-  if (geteuid () != 0)
-    return;
-  g_assert_no_errno (setgroups (0, NULL));
-  g_assert_no_errno (setresgid (65534, 65534, 65534));
-  g_assert_no_errno (setresuid (65534, 65534, 65534));
-  g_assert_no_errno (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
-}
-
 /* A caller that is not root keeps its own host ids, mapped to 0. */
 static void
 test_unprivileged_sandbox (void)
@@ -301,7 +286,7 @@ test_unprivileged_sandbox (void)
       !cam_test_in_subprocess ())
     return;
 
-  become_unprivileged ();
+  cam_test_become_unprivileged ();
   process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
   ids = cam_test_run_helper_report (process, "print-ids", NULL);
   g_assert_cmpstr (ids, ==, "uid 0 0 0\ngid 0 0 0\ngroups 0\n");
@@ -357,7 +342,7 @@ test_unprivileged_set_user (void)
   if (!cam_test_in_subprocess ())
     return;
 
-  become_unprivileged ();
+  cam_test_become_unprivileged ();
   other = geteuid () == 1000 ? 1001 : 1000;
   uid_fragment = g_strdup_printf ("Failed to set the user ID of the child process to %u (setresuid): %s",
                                   other, g_strerror (EPERM));
@@ -379,7 +364,7 @@ test_unprivileged_isolate_pid (void)
   if (!cam_test_in_subprocess ())
     return;
 
-  become_unprivileged ();
+  cam_test_become_unprivileged ();
   process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
   g_assert_false (cam_test_start_helper (process, NULL, 0, &error, "exit",
                                          "0", NULL));

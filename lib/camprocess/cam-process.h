@@ -58,6 +58,11 @@ typedef enum {
  *   child
  * @CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, with
  *   propagation made private
+ * @CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS: a seccomp filter, installed last
+ *   before exec, refuses with `EPERM` the system calls a sandboxed program
+ *   has no use for and that could open a way out (new namespaces, mounts,
+ *   ptrace, keyrings, bpf, io_uring, `TIOCSTI`, 32-bit system calls and
+ *   more); implies %CAM_PROCESS_FLAGS_NO_NEW_PRIVS
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
@@ -80,6 +85,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_IPC     = 1 << 6,
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
+  CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
   CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
                                       CAM_PROCESS_FLAGS_ISOLATE_NET |
                                       CAM_PROCESS_FLAGS_ISOLATE_IPC |
@@ -202,6 +208,10 @@ CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_user        (CamProcess         *self,
                                                    guint32             uid,
                                                    guint32             gid);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_set_seccomp_filter (CamProcess      *self,
+                                                      GBytes          *program,
+                                                      GError         **error);
 
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
