@@ -889,6 +889,65 @@ start_and_reap_behind_the_back (CamProcess      *process,
   assert_no_children ();
 }
 
+/* Every value of every enum and flags type has its own name and nick:
+ * glib-mkenums once read a multi-line value as another member. */
+static void
+test_enum_values_unique (void)
+{
+  GType types[] = {
+    CAM_TYPE_PROCESS_FLAGS,
+    CAM_TYPE_PROCESS_STDIO_FLAGS,
+    CAM_TYPE_PROCESS_EXIT_STATUS,
+    CAM_TYPE_PROCESS_ERROR,
+  };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      g_autoptr(GTypeClass) klass = g_type_class_ref (types[t]);
+      g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GHashTable) nicks = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n_values;
+
+      if (G_IS_FLAGS_CLASS (klass))
+        {
+          GFlagsClass *flags = G_FLAGS_CLASS (klass);
+
+          n_values = flags->n_values;
+          for (guint i = 0; i < n_values; i++)
+            {
+              g_test_message ("%s: %s", g_type_name (types[t]),
+                              flags->values[i].value_name);
+              g_assert_true (g_hash_table_add (names, (gpointer) flags->values[i].value_name));
+              g_assert_true (g_hash_table_add (nicks, (gpointer) flags->values[i].value_nick));
+            }
+        }
+      else
+        {
+          GEnumClass *enums = G_ENUM_CLASS (klass);
+
+          n_values = enums->n_values;
+          for (guint i = 0; i < n_values; i++)
+            {
+              g_assert_true (g_hash_table_add (names, (gpointer) enums->values[i].value_name));
+              g_assert_true (g_hash_table_add (nicks, (gpointer) enums->values[i].value_nick));
+            }
+        }
+      g_assert_cmpuint (n_values, >, 1);
+    }
+
+  /* The composite flag keeps its value. */
+  {
+    g_autoptr(GFlagsClass) flags = g_type_class_ref (CAM_TYPE_PROCESS_FLAGS);
+    GFlagsValue *sandbox = g_flags_get_value_by_nick (flags, "sandbox");
+
+    g_assert_nonnull (sandbox);
+    g_assert_cmpuint (sandbox->value, ==, CAM_PROCESS_FLAGS_SANDBOX);
+    g_assert_cmpuint (sandbox->value, ==,
+                      CAM_PROCESS_FLAGS_ISOLATE_USER | CAM_PROCESS_FLAGS_ISOLATE_NET |
+                      CAM_PROCESS_FLAGS_NO_NEW_PRIVS | CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  }
+}
+
 static void
 test_foreign_reaper (void)
 {
@@ -1362,6 +1421,7 @@ main (int    argc,
   g_test_add_func ("/process/core/finished-once", test_finished_once);
   g_test_add_func ("/process/core/thread-default-context", test_thread_default_context);
   g_test_add_func ("/process/core/notify", test_notify);
+  g_test_add_func ("/process/core/enum-values-unique", test_enum_values_unique);
   g_test_add_func ("/process/core/foreign-reaper", test_foreign_reaper);
   g_test_add_func ("/process/core/foreign-reaper/no-pidfd-info", test_foreign_reaper_no_info);
   g_test_add_func ("/process/core/many-cycles", test_many_cycles);

@@ -79,10 +79,13 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_IPC     = 1 << 6,
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
-  CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
-                                      CAM_PROCESS_FLAGS_ISOLATE_NET |
-                                      CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
-                                      CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
+  /* glib-mkenums reads one line at a time and takes any line that starts
+   * with a name for a member: each continuation line of a value starts
+   * with its operator. */
+  CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER
+                                    | CAM_PROCESS_FLAGS_ISOLATE_NET
+                                    | CAM_PROCESS_FLAGS_NO_NEW_PRIVS
+                                    | CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
 } CamProcessFlags;
 
 /**
