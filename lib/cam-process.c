@@ -540,21 +540,39 @@ cam_process_set_cwd (CamProcess *self,
 }
 
 /* Notifies the four properties a start or an exit changes.  GLib 2.74
- * queues each notification even when nobody listens: skip them then, as
- * they cost more than the rest of the exit dispatch. */
+ * queues each notification even when nobody listens: skip those nobody
+ * listens to, as they cost more than the rest of the exit dispatch.  A
+ * handler of "notify::running" (g_object_bind_property() connects one)
+ * has that detail: g_signal_has_handler_pending() with detail 0 only
+ * sees handlers of plain "notify", and (in GLib 2.74) with a detail only
+ * those of that detail, so ask for both. */
 static void
 cam_process_notify_state (CamProcess *self)
 {
-  if (!g_signal_has_handler_pending (self, notify_signal_id,
-                                     /* detail= */ 0, TRUE))
-    return;
+  static const guint state_props[] = {
+    PROP_PID, PROP_RUNNING, PROP_EXIT_STATUS, PROP_EXIT_CODE,
+  };
+  gboolean any_detail;
+  gboolean frozen = FALSE;
 
-  g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
-  g_object_thaw_notify (G_OBJECT (self));
+  any_detail = g_signal_has_handler_pending (self, notify_signal_id,
+                                             /* detail= */ 0, TRUE);
+  for (gsize i = 0; i < G_N_ELEMENTS (state_props); i++)
+    {
+      GParamSpec *pspec = properties[state_props[i]];
+
+      if (!any_detail &&
+          !g_signal_has_handler_pending (self, notify_signal_id,
+                                         g_param_spec_get_name_quark (pspec),
+                                         TRUE))
+        continue;
+      if (!frozen)
+        g_object_freeze_notify (G_OBJECT (self));
+      frozen = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), pspec);
+    }
+  if (frozen)
+    g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* The CamPidfdSourceFunc of the watch, and of the reaper of a synchronous

@@ -889,6 +889,47 @@ start_and_reap_behind_the_back (CamProcess      *process,
   assert_no_children ();
 }
 
+/* "notify::running" and the like, the usual idiom (g_object_bind_property()
+ * connects that way too), fire although nobody listens to plain "notify". */
+static void
+test_notify_detailed (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GObject) target = NULL;
+  g_autoptr(GError) error = NULL;
+  NotifyLog log = { .running = g_string_new (NULL) };
+  CamTestFinished finished;
+  gboolean bound = FALSE;
+
+  g_signal_connect (process, "notify::running", G_CALLBACK (on_notify), &log);
+  g_signal_connect (process, "notify::exit-code", G_CALLBACK (on_notify), &log);
+
+  /* A binding onto the "running" property of another CamProcess would be
+   * read-only; bind "running" to a GSimpleAction's "enabled" instead. */
+  target = G_OBJECT (g_simple_action_new ("cam-test", NULL));
+  g_object_set (target, "enabled", FALSE, NULL);
+  g_object_bind_property (process, "running", target, "enabled",
+                          G_BINDING_DEFAULT);
+
+  cam_test_finished_watch (&finished, process);
+  cam_test_start_helper (process, NULL, 0, &error, "exit", "3", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (log.running->str, ==, "1");
+  g_object_get (target, "enabled", &bound, NULL);
+  g_assert_true (bound);
+
+  cam_test_finished_wait (&finished);
+  g_assert_cmpstr (log.running->str, ==, "10");
+  g_assert_cmpuint (log.n_exit_code, >=, 1);
+  g_assert_cmpuint (log.n_pid, ==, 0);   /* not connected */
+  g_object_get (target, "enabled", &bound, NULL);
+  g_assert_false (bound);
+
+  cam_test_finished_unwatch (&finished);
+  g_signal_handlers_disconnect_by_data (process, &log);
+  g_string_free (log.running, TRUE);
+}
+
 /* Every value of every enum and flags type has its own name and nick:
  * glib-mkenums once read a multi-line value as another member. */
 static void
@@ -1421,6 +1462,7 @@ main (int    argc,
   g_test_add_func ("/process/core/finished-once", test_finished_once);
   g_test_add_func ("/process/core/thread-default-context", test_thread_default_context);
   g_test_add_func ("/process/core/notify", test_notify);
+  g_test_add_func ("/process/core/notify/detailed", test_notify_detailed);
   g_test_add_func ("/process/core/enum-values-unique", test_enum_values_unique);
   g_test_add_func ("/process/core/foreign-reaper", test_foreign_reaper);
   g_test_add_func ("/process/core/foreign-reaper/no-pidfd-info", test_foreign_reaper_no_info);
