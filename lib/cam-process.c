@@ -354,7 +354,8 @@ cam_process_class_init (CamProcessClass *klass)
    * The argument vector of the child that [method@Gio.Initable.init]
    * starts, `argv[0]` being the path of the program (not searched in
    * `PATH`), or %NULL for a process that [method@Cam.Process.start]
-   * starts.  [ctor@Cam.Process.new] sets it.
+   * starts.  [ctor@Cam.Process.new] sets it.  An empty vector makes init()
+   * fail with %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
    */
@@ -407,6 +408,22 @@ cam_process_init (CamProcess *self)
   self->rlimits = g_array_new (FALSE, FALSE, sizeof (CamSpawnRlimit));
 }
 
+/* An argument vector needs argv[0]: execve() with an empty one hands the
+ * program an argv[0] of "" (Linux 5.18+) or nothing at all.  A GError, the
+ * same for start(), cam_process_newv() and init(). */
+static gboolean
+check_argv (const char * const  *argv,
+            GError             **error)
+{
+  if (argv != NULL && argv[0] == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Cannot start a process with an empty argument vector"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Starts the child of the "argv" property, once. */
 static gboolean
 cam_process_initable_init (GInitable     *initable,
@@ -420,6 +437,7 @@ cam_process_initable_init (GInitable     *initable,
       self->initialized = TRUE;
       if (!g_cancellable_set_error_if_cancelled (cancellable,
                                                  &self->init_error) &&
+          check_argv ((const char * const *) self->argv, &self->init_error) &&
           self->argv != NULL)
         cam_process_start (self, self->argv[0],
                            (const char * const *) self->argv, NULL, 0,
@@ -476,6 +494,9 @@ cam_process_new (void)
  * The child's exit is watched from the thread-default #GMainContext, as
  * with [method@Cam.Process.start], whose errors this returns.
  *
+ * An empty @argv fails with %G_IO_ERROR_INVALID_ARGUMENT, as it does in
+ * start() and in init().
+ *
  * Returns: (transfer full): a new #CamProcess whose child runs, or %NULL
  *   with @error set
  *
@@ -486,7 +507,7 @@ cam_process_newv (const char * const   *argv,
                   CamProcessStdioFlags  flags,
                   GError              **error)
 {
-  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+  g_return_val_if_fail (argv != NULL, NULL);
   g_return_val_if_fail (cam_process_stdio_flags_valid (flags), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -642,7 +663,9 @@ cam_process_child_exited (CamProcessExitStatus status,
  * exist, a setup step the kernel refuses, an fd given twice to the same
  * number, such as one of @fds that the stdio flags also give), it returns
  * a #GError in the %G_IO_ERROR domain naming the failed step, and no child
- * is left.  Calling it while a child runs fails with %G_IO_ERROR_PENDING.
+ * is left.  An empty @argv (no `argv[0]`) fails with
+ * %G_IO_ERROR_INVALID_ARGUMENT.  Calling it while a child runs fails with
+ * %G_IO_ERROR_PENDING.
  *
  * Returns: %TRUE if the child runs @path
  *
@@ -669,6 +692,12 @@ cam_process_start (CamProcess         *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (fds != NULL || n_fds == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_argv (argv, error))
+    {
+      cam_process_close_taken_fds (self);
+      return FALSE;
+    }
 
   if (self->pidfd >= 0)
     {

@@ -1360,6 +1360,39 @@ test_new_cancelled (void)
 }
 
 /* Without argv, init() starts nothing. */
+/* An empty argument vector is one caller mistake with one answer, whether
+ * it reaches start(), cam_process_newv() or g_initable_init(). */
+static void
+test_new_empty_argv (void)
+{
+  const char *empty[] = { NULL };
+  g_autoptr(CamProcess) idle = cam_process_new ();
+  g_autoptr(CamProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *children_before = cam_test_list_children ();
+  g_autofree char *children_after = NULL;
+  GObject *object;
+
+  g_assert_false (cam_process_start (idle, cam_test_helper_path (), empty,
+                                     NULL, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (cam_process_get_running (idle));
+  g_clear_error (&error);
+
+  process = cam_process_newv (empty, CAM_PROCESS_STDIO_FLAGS_NONE, &error);
+  g_assert_null (process);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  object = g_initable_new (CAM_TYPE_PROCESS, NULL, &error,
+                           "argv", empty, NULL);
+  g_assert_null (object);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  children_after = cam_test_list_children ();
+  g_assert_cmpstr (children_after, ==, children_before);
+}
+
 static void
 test_new_without_argv (void)
 {
@@ -1497,6 +1530,7 @@ main (int   argc,
   g_test_add_func ("/process/gio/new/init-fails-once", test_new_init_fails_once);
   g_test_add_func ("/process/gio/new/cancelled", test_new_cancelled);
   g_test_add_func ("/process/gio/new/without-argv", test_new_without_argv);
+  g_test_add_func ("/process/gio/new/empty-argv", test_new_empty_argv);
 
   g_test_add_func ("/process/gio/i18n/de", test_i18n_de);
 
