@@ -137,6 +137,8 @@ open_null (CamProcessStdio  *stdio,
 /**
  * cam_process_stdio_open:
  * @flags: valid stdio flags
+ * @stdout_fd: the fd the child gets at 1 unless @flags set it: a fd taken
+ *   for target 1, or `STDOUT_FILENO`
  * @stdio: (out caller-allocates): the fds of this start
  * @error: return location for a #GError
  *
@@ -147,6 +149,7 @@ open_null (CamProcessStdio  *stdio,
  */
 gboolean
 cam_process_stdio_open (CamProcessStdioFlags   flags,
+                        int                    stdout_fd,
                         CamProcessStdio       *stdio,
                         GError               **error)
 {
@@ -174,9 +177,10 @@ cam_process_stdio_open (CamProcessStdioFlags   flags,
     ok = open_null (stdio, STDERR_FILENO, error);
   else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE))
     {
-      /* Whatever fd 1 of the child will be: the pipe, /dev/null, or the
-       * caller's own fd 1, which the child inherits at 1 anyway. */
-      int source = STDOUT_FILENO;
+      /* Whatever fd 1 of the child will be: the pipe, /dev/null, an fd
+       * taken for 1, or the caller's own fd 1, which the child inherits at
+       * 1 anyway. */
+      int source = stdout_fd;
 
       for (gsize i = 0; i < stdio->n_map; i++)
         if (stdio->map[i].target == STDOUT_FILENO)

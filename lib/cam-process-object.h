@@ -88,6 +88,7 @@ typedef struct {
 } CamProcessStdio;
 
 gboolean cam_process_stdio_open   (CamProcessStdioFlags   flags,
+                                   int                    stdout_fd,
                                    CamProcessStdio       *stdio,
                                    GError               **error);
 void     cam_process_stdio_commit (CamProcess            *self,

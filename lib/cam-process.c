@@ -687,6 +687,7 @@ cam_process_start (CamProcess         *self,
   gsize n_map;
   gboolean ok;
   int pidfd, pid;
+  int stdout_fd;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -708,7 +709,13 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
-  if (!cam_process_stdio_open (self->stdio_flags, &stdio, error))
+  /* STDERR_MERGE follows fd 1 to an fd taken for it. */
+  stdout_fd = STDOUT_FILENO;
+  for (guint i = 0; i < self->taken_fds->len; i++)
+    if (g_array_index (self->taken_fds, CamSpawnFd, i).target == STDOUT_FILENO)
+      stdout_fd = g_array_index (self->taken_fds, CamSpawnFd, i).source;
+
+  if (!cam_process_stdio_open (self->stdio_flags, stdout_fd, &stdio, error))
     {
       cam_process_close_taken_fds (self);
       return FALSE;

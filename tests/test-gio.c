@@ -1095,6 +1095,31 @@ test_stdio_fd_collision (void)
   g_assert_null (cam_process_get_stdout_pipe (process));
 }
 
+/* STDERR_MERGE follows fd 1 wherever it goes, a taken fd included, as
+ * g_subprocess_launcher_take_stdout_fd() with merge does. */
+static void
+test_stdio_merge_taken_stdout (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  int out[2];
+
+  cam_test_pipe (out);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE);
+  cam_process_take_fd (process, out[1], STDOUT_FILENO);
+  cam_test_start_helper (process, NULL, 0, &error,
+                         "write-fds", "1", "out ", "2", "err", NULL);
+  g_assert_no_error (error);
+  g_assert_true (cam_process_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+
+  /* start() closed our copy of the write end: EOF once the child is gone. */
+  output = cam_test_read_to_eof (out[0]);
+  g_assert_cmpstr (output, ==, "out err");
+  g_assert_no_errno (close (out[0]));
+}
+
 static void
 test_stdio_conflict (void)
 {
@@ -1517,6 +1542,8 @@ main (int   argc,
   g_test_add_func ("/process/gio/stdio/async-write", test_stdio_async_write);
   g_test_add_func ("/process/gio/stdio/fd-collision", test_stdio_fd_collision);
   g_test_add_func ("/process/gio/stdio/conflict", test_stdio_conflict);
+  g_test_add_func ("/process/gio/stdio/merge-taken-stdout",
+                   test_stdio_merge_taken_stdout);
 
   g_test_add_func ("/process/gio/communicate/16mib", test_communicate_16mib);
   g_test_add_func ("/process/gio/communicate/sync", test_communicate_sync);

@@ -105,7 +105,8 @@ typedef enum /*< flags >*/ {
  * @CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE: the child writes its standard
  *   error to `/dev/null`
  * @CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE: the child writes its standard
- *   error wherever its standard output goes
+ *   error wherever its standard output goes: the stdout pipe, `/dev/null`,
+ *   an fd given to [method@Cam.Process.take_fd] for fd 1, or the caller's
  *
  * Where the standard input, output and error of a child go, set with
  * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.new].  At most
