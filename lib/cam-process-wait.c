@@ -427,7 +427,9 @@ kill_timeout (gpointer user_data)
  * The timeout runs in the thread-default #GMainContext of the caller, and
  * the exit is seen from the context that was thread-default at
  * [method@Cam.Process.start]: both must run.  When no child runs, the call
- * completes at once.
+ * completes at once.  A child that another part of the program reaped
+ * behind our back counts as finished: the call completes as
+ * [method@Cam.Process.wait_async] would.
  *
  * Cancelling @cancellable completes the call with %G_IO_ERROR_CANCELLED and
  * cancels the `SIGKILL`; the `SIGTERM` has been sent already.
@@ -473,6 +475,15 @@ cam_process_terminate_async (CamProcess          *self,
           self->pending_waits = g_slist_prepend (self->pending_waits,
                                                  g_object_ref (task));
           linked = TRUE;
+        }
+      else if (r == -ESRCH)
+        {
+          /* Reaped by somebody else (a foreign waitpid()), so finished:
+           * the watch reports the exit and returns the task as a wait. */
+          self->pending_waits = g_slist_prepend (self->pending_waits,
+                                                 g_object_ref (task));
+          linked = TRUE;
+          r = 0;
         }
     }
   g_mutex_unlock (&self->lock);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -764,6 +765,39 @@ test_terminate_cancel (void)
   g_assert_cmpuint (finished.n_finished, ==, 0);
 
   kill_and_reap (process, &finished);
+  async_call_clear (&call);
+  cam_test_finished_unwatch (&finished);
+}
+
+/* A child somebody else reaped is finished, not a failure: terminate
+ * completes as a wait does, with the status the kernel kept if any. */
+static void
+test_terminate_foreign_reaped (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  CamTestFinished finished;
+  AsyncCall call = { NULL, &finished };
+  int wstatus = 0;
+  int pid;
+
+  cam_test_finished_watch (&finished, process);
+  start_exit (process, "42");
+  pid = cam_process_get_pid (process);
+  /* Reaped behind our back before the watch could dispatch. */
+  g_assert_cmpint (waitpid (pid, &wstatus, __WALL), ==, pid);
+  g_assert_true (cam_process_get_running (process));
+
+  cam_process_terminate_async (process, 100, NULL, async_call_done, &call);
+  async_call_wait (&call);
+  g_assert_true (cam_process_terminate_finish (process, call.result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (call.n_finished, ==, 1);
+  if (cam_test_have_pidfd_info_exit ())
+    cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 42);
+  else
+    cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_UNKNOWN, -1);
+
   async_call_clear (&call);
   cam_test_finished_unwatch (&finished);
 }
@@ -1528,6 +1562,8 @@ main (int   argc,
   g_test_add_func ("/process/gio/terminate/sigkill", test_terminate_sigkill);
   g_test_add_func ("/process/gio/terminate/cancel", test_terminate_cancel);
   g_test_add_func ("/process/gio/terminate/not-running", test_terminate_not_running);
+  g_test_add_func ("/process/gio/terminate/foreign-reaped",
+                   test_terminate_foreign_reaped);
 
   for (gsize i = 0; i < G_N_ELEMENTS (stdio_cases); i++)
     {
