@@ -53,6 +53,7 @@ struct _CamProcess
   GSList               *late_waits;    /* owned GTasks made while
                                         * @announcing with no child */
   gboolean              announcing;    /* "finished" is being emitted */
+  GThread              *announcing_thread; /* by this thread, or NULL */
 
   /* Stdio (cam-process-io.c), used from the thread that calls start(). */
   CamProcessStdioFlags  stdio_flags;  /* for the next start */

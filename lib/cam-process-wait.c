@@ -11,7 +11,9 @@
  * with the status of the last child, unless another thread is emitting
  * "finished" for that child right now (@announcing): it then goes to
  * @late_waits, returned after the emission, so that a wait never returns
- * before "finished".
+ * before "finished".  A wait made by a handler of "finished" (in
+ * @announcing_thread) returns at once: the emission is its caller, and a
+ * synchronous wait there would otherwise wait for itself.
  *
  * Whoever unlinks a task under the lock returns it: the exit, or its
  * cancellable.  Cancelling only unlinks the task and returns
@@ -224,7 +226,7 @@ start_wait (CamProcess *self,
                                              g_object_ref (task));
       linked = TRUE;
     }
-  else if (self->announcing)
+  else if (self->announcing && self->announcing_thread != g_thread_self ())
     {
       self->late_waits = g_slist_prepend (self->late_waits,
                                           g_object_ref (task));
@@ -641,6 +643,10 @@ cam_process_sync_end (CamProcess     *self,
  * the child itself and emits [signal@Cam.Process::finished] before it
  * returns, in the calling thread.  When another thread runs that context,
  * the emission happens there, also before this returns.
+ *
+ * Called from a handler of [signal@Cam.Process::finished], it returns at
+ * once with the status being announced, as [method@Cam.Process.wait_check]
+ * and [method@Cam.Process.communicate] do.
  *
  * Cancelling @cancellable makes the wait fail with %G_IO_ERROR_CANCELLED;
  * the child keeps running.

@@ -18,7 +18,8 @@
  * child runs.  The reap steals that list together with the exit status,
  * emits "finished", then returns the tasks: "finished" always comes first.
  * Waits made from another thread while "finished" is being emitted
- * (@announcing, no new child) go to @late_waits and return after it too.
+ * (@announcing, no new child) go to @late_waits and return after it too;
+ * those made by a handler (in @announcing_thread) return at once.
  *
  * Construction: CamProcess implements GInitable.  With the "argv"
  * property set, init() starts that child once and remembers the outcome;
@@ -611,6 +612,7 @@ cam_process_child_exited (CamProcessExitStatus status,
   self->exit_status = status;
   self->exit_code = code;
   self->announcing = TRUE;
+  self->announcing_thread = g_thread_self ();
   waits = g_steal_pointer (&self->pending_waits);
   g_mutex_unlock (&self->lock);
   cam_process_release_child (self);
@@ -622,6 +624,7 @@ cam_process_child_exited (CamProcessExitStatus status,
   /* Both lists are newest first; the late waits are the newer ones. */
   g_mutex_lock (&self->lock);
   self->announcing = FALSE;
+  self->announcing_thread = NULL;
   waits = g_slist_concat (g_steal_pointer (&self->late_waits), waits);
   g_mutex_unlock (&self->lock);
 

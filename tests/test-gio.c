@@ -157,6 +157,61 @@ expect_critical_in_subprocess (const char *pattern)
   return FALSE;
 }
 
+/* Cancels a cancellable after CAM_TEST_TIMEOUT_MS unless stopped first:
+ * turns a synchronous call that would hang into a failure. */
+typedef struct {
+  GMutex        lock;
+  GCond         cond;
+  gboolean      stopped;
+  GCancellable *cancellable;
+  GThread      *thread;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *dog = data;
+  gint64 deadline = g_get_monotonic_time () +
+                    CAM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  gboolean fired = FALSE;
+
+  g_mutex_lock (&dog->lock);
+  while (!dog->stopped && !fired)
+    fired = !g_cond_wait_until (&dog->cond, &dog->lock, deadline);
+  g_mutex_unlock (&dog->lock);
+
+  if (fired)
+    {
+      g_test_message ("watchdog: call not completed within %u ms",
+                      CAM_TEST_TIMEOUT_MS);
+      g_cancellable_cancel (dog->cancellable);
+    }
+  return NULL;
+}
+
+static void
+watchdog_start (Watchdog *dog)
+{
+  g_mutex_init (&dog->lock);
+  g_cond_init (&dog->cond);
+  dog->stopped = FALSE;
+  dog->cancellable = g_cancellable_new ();
+  dog->thread = g_thread_new ("watchdog", watchdog_thread, dog);
+}
+
+static void
+watchdog_stop (Watchdog *dog)
+{
+  g_mutex_lock (&dog->lock);
+  dog->stopped = TRUE;
+  g_cond_signal (&dog->cond);
+  g_mutex_unlock (&dog->lock);
+  g_thread_join (dog->thread);
+  g_clear_object (&dog->cancellable);
+  g_mutex_clear (&dog->lock);
+  g_cond_clear (&dog->cond);
+}
+
 /* ------------------------------------------------------------------ */
 /* wait_async */
 
@@ -644,6 +699,74 @@ worker_thread (gpointer user_data)
 
 /* When another thread runs the watch's context, the sync wait leaves the
  * reap to it, and still returns only after "finished" was emitted there. */
+/* What the synchronous calls made from a "finished" handler returned. */
+typedef struct {
+  Watchdog *dog;
+  gboolean  wait_ok;
+  gboolean  wait_check_ok;
+  GError   *wait_check_error;
+  gboolean  communicate_ok;
+  GBytes   *stdout_buf;
+  guint     n_calls;
+} HandlerWaits;
+
+static void
+finished_then_wait (CamProcess           *process,
+                    CamProcessExitStatus  status,
+                    int                   code,
+                    gpointer              user_data)
+{
+  HandlerWaits *waits = user_data;
+  g_autoptr(GError) error = NULL;
+
+  waits->n_calls++;
+  waits->wait_ok = cam_process_wait (process, waits->dog->cancellable,
+                                     &error);
+  g_assert_no_error (error);
+  waits->wait_check_ok = cam_process_wait_check (process,
+                                                 waits->dog->cancellable,
+                                                 &waits->wait_check_error);
+  waits->communicate_ok = cam_process_communicate (process, NULL,
+                                                   waits->dog->cancellable,
+                                                   &waits->stdout_buf, NULL,
+                                                   &error);
+  g_assert_no_error (error);
+}
+
+/* A handler of "finished" may wait for the child it announces: the
+ * status is final, so the synchronous calls return at once. */
+static void
+test_wait_from_finished (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  Watchdog dog;
+  HandlerWaits waits = { &dog };
+  CamTestFinished finished;
+
+  watchdog_start (&dog);
+  cam_test_finished_watch (&finished, process);
+  g_signal_connect (process, "finished", G_CALLBACK (finished_then_wait),
+                    &waits);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE);
+  start_exit (process, "7");
+  cam_test_finished_wait (&finished);
+  watchdog_stop (&dog);
+
+  g_assert_cmpuint (waits.n_calls, ==, 1);
+  g_assert_true (waits.wait_ok);
+  g_assert_false (waits.wait_check_ok);
+  g_assert_error (waits.wait_check_error, CAM_PROCESS_ERROR,
+                  CAM_PROCESS_ERROR_EXITED);
+  g_assert_true (waits.communicate_ok);
+  g_assert_nonnull (waits.stdout_buf);
+  g_assert_cmpuint (g_bytes_get_size (waits.stdout_buf), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (process, &waits);
+  g_clear_error (&waits.wait_check_error);
+  g_clear_pointer (&waits.stdout_buf, g_bytes_unref);
+  cam_test_finished_unwatch (&finished);
+}
+
 static void
 test_wait_other_thread (void)
 {
@@ -1557,6 +1680,7 @@ main (int   argc,
   g_test_add_func ("/process/gio/wait/restart-from-handler",
                    test_wait_restart_from_handler);
   g_test_add_func ("/process/gio/wait/other-thread", test_wait_other_thread);
+  g_test_add_func ("/process/gio/wait/from-finished", test_wait_from_finished);
 
   g_test_add_func ("/process/gio/terminate/sigterm", test_terminate_sigterm);
   g_test_add_func ("/process/gio/terminate/sigkill", test_terminate_sigkill);
