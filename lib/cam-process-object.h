@@ -103,6 +103,7 @@ void     cam_process_complete_waits (CamProcess           *self,
                                      GSList               *waits,
                                      CamProcessExitStatus  status,
                                      int                   code);
+void     cam_process_close_waits    (CamProcess           *self);
 
 /* A synchronous call: cam_process_sync_begin() pushes a private
  * thread-default context, the caller starts the async twin with

@@ -163,6 +163,34 @@ cam_process_complete_waits (CamProcess           *self,
   g_slist_free_full (waits, g_object_unref);
 }
 
+/**
+ * cam_process_close_waits:
+ * @self: a #CamProcess being disposed
+ *
+ * Unlinks every pending wait and returns it with %G_IO_ERROR_CLOSED: the
+ * child was killed by the disposal, which emits no "finished".  A
+ * communicate() then completes too, once its pipes see the end.
+ */
+void
+cam_process_close_waits (CamProcess *self)
+{
+  GSList *waits;
+
+  g_mutex_lock (&self->lock);
+  waits = g_slist_concat (g_steal_pointer (&self->late_waits),
+                          g_steal_pointer (&self->pending_waits));
+  g_mutex_unlock (&self->lock);
+
+  waits = g_slist_reverse (waits);
+  for (GSList *l = waits; l != NULL; l = l->next)
+    {
+      stop_kill_timer (l->data);
+      g_task_return_new_error (l->data, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               _("The process object was disposed"));
+    }
+  g_slist_free_full (waits, g_object_unref);
+}
+
 /* "cancelled" handler of a pending wait; may run in any thread.  It is
  * connected with g_signal_connect_object(): the closure holds a ref on the
  * task while it runs and is invalidated when the task is finalized. */
@@ -262,6 +290,10 @@ start_wait (CamProcess *self,
  * Cancelling @cancellable completes the wait with %G_IO_ERROR_CANCELLED.
  * It does not kill the child, which keeps running; a later wait sees its
  * exit.  Use [method@Cam.Process.terminate_async] to stop it.
+ *
+ * A wait still pending when @self is disposed (g_object_run_dispose(),
+ * as bindings call it) completes with %G_IO_ERROR_CLOSED; the disposal
+ * has killed the child.
  *
  * Since: 1.0
  */

@@ -27,7 +27,9 @@
  *
  * The watch holds no reference: disposing a running CamProcess kills the
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
- * outlive the object.
+ * outlive the object.  Pending waits hold a reference, so only an
+ * explicit g_object_run_dispose() finds some: they complete with
+ * G_IO_ERROR_CLOSED.
  *
  * Child setup (flags, taken fds, rlimits, cgroup, user) is configuration
  * read by start(), which hands it to cam_spawn() in CamSpawnArgs.  Taken
@@ -163,6 +165,7 @@ cam_process_dispose (GObject *object)
         cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
     }
   cam_process_release_child (self);
+  cam_process_close_waits (self);
   g_clear_object (&self->stdin_pipe);
   g_clear_object (&self->stdout_pipe);
   g_clear_object (&self->stderr_pipe);

@@ -61,6 +61,12 @@ set_flag (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+set_flag_notify (gpointer user_data)
+{
+  set_flag (user_data);
+}
+
 /* Iterates the thread-default context until @call completes; fails after
  * CAM_TEST_TIMEOUT_MS. */
 static void
@@ -398,6 +404,57 @@ test_wait_async_not_started (void)
 
       cam_process_wait_async (process, NULL, NULL, NULL);
     }
+}
+
+/* g_object_run_dispose() (bindings call it) kills the child without
+ * "finished": every pending call completes with G_IO_ERROR_CLOSED, and
+ * none keeps the object alive. */
+static void
+test_wait_async_run_dispose (void)
+{
+  CamProcess *process = cam_process_new ();
+  g_autoptr(GError) wait_error = NULL;
+  g_autoptr(GError) check_error = NULL;
+  g_autoptr(GError) comm_error = NULL;
+  AsyncCall wait_call = { NULL }, check_call = { NULL }, comm_call = { NULL };
+  gboolean finalized = FALSE;
+  int hold_fd;
+
+  /* Not a weak pointer: g_object_run_dispose() clears those. */
+  g_object_set_data_full (G_OBJECT (process), "cam-test-finalized",
+                          &finalized, set_flag_notify);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE);
+  hold_fd = start_blocked_cat (process);
+
+  cam_process_wait_async (process, NULL, async_call_done, &wait_call);
+  cam_process_wait_check_async (process, NULL, async_call_done, &check_call);
+  cam_process_communicate_async (process, NULL, NULL, async_call_done,
+                                 &comm_call);
+  cam_test_iterate_for (50);
+  g_assert_null (wait_call.result);
+
+  g_object_run_dispose (G_OBJECT (process));
+  async_call_wait (&wait_call);
+  async_call_wait (&check_call);
+  async_call_wait (&comm_call);
+  g_assert_false (cam_process_wait_finish (process, wait_call.result,
+                                           &wait_error));
+  g_assert_error (wait_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (cam_process_wait_check_finish (process, check_call.result,
+                                                 &check_error));
+  g_assert_error (check_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (cam_process_communicate_finish (process, comm_call.result,
+                                                  NULL, NULL, &comm_error));
+  g_assert_error (comm_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+
+  async_call_clear (&wait_call);
+  async_call_clear (&check_call);
+  async_call_clear (&comm_call);
+  /* Results dropped: nothing else holds the object. */
+  cam_test_iterate_for (50);
+  g_object_unref (process);
+  g_assert_true (finalized);
+  g_assert_no_errno (close (hold_fd));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1668,6 +1725,7 @@ main (int   argc,
   g_test_add_func ("/process/gio/wait-async/cancel", test_wait_async_cancel);
   g_test_add_func ("/process/gio/wait-async/cancelled-before", test_wait_async_cancelled_before);
   g_test_add_func ("/process/gio/wait-async/not-started", test_wait_async_not_started);
+  g_test_add_func ("/process/gio/wait-async/run-dispose", test_wait_async_run_dispose);
 
   g_test_add_func ("/process/gio/wait-check/success", test_wait_check_success);
   g_test_add_func ("/process/gio/wait-check/exit-code", test_wait_check_exit_code);
