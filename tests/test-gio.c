@@ -1516,6 +1516,59 @@ test_communicate_cancel (void)
 /* ------------------------------------------------------------------ */
 /* GInitable construction */
 
+static gpointer
+cancel_soon_thread (gpointer data)
+{
+  /* Not a timing assertion: cancelling before the call starts is fine. */
+  g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+/* A cancelled synchronous communicate() leaves nothing pending: the
+ * object is finalized once dropped (which kills its child) and its
+ * private context (an eventfd) is gone. */
+static void
+test_communicate_sync_cancel_no_leak (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fds_before = NULL;
+  g_autofree char *fds_after = NULL;
+  g_autofree char *children = NULL;
+  gboolean finalized = FALSE;
+  CamProcess *process;
+  GThread *thread;
+  int hold_fd;
+
+  cam_test_warm_up ();
+  fds_before = cam_test_list_fds ();
+
+  process = cam_process_new ();
+  g_object_set_data_full (G_OBJECT (process), "cam-test-finalized",
+                          &finalized, set_flag_notify);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE |
+                                        CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE |
+                                        CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE);
+  hold_fd = start_blocked_cat (process);
+
+  thread = g_thread_new ("cancel", cancel_soon_thread, cancellable);
+  g_assert_false (cam_process_communicate (process, NULL, cancellable, NULL,
+                                           NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_thread_join (thread);
+  g_assert_true (cam_process_get_running (process));
+
+  g_object_unref (process);
+  g_assert_true (finalized);
+  g_assert_no_errno (close (hold_fd));
+
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, ==, "");
+  fds_after = cam_test_list_fds ();
+  g_assert_cmpstr (fds_after, ==, fds_before);
+}
+
 static void
 test_new_start (void)
 {
@@ -1769,6 +1822,8 @@ main (int   argc,
   g_test_add_func ("/process/gio/communicate/no-pipes", test_communicate_no_pipes);
   g_test_add_func ("/process/gio/communicate/unread-stdin", test_communicate_unread_stdin);
   g_test_add_func ("/process/gio/communicate/cancel", test_communicate_cancel);
+  g_test_add_func ("/process/gio/communicate/sync-cancel-no-leak",
+                   test_communicate_sync_cancel_no_leak);
 
   g_test_add_func ("/process/gio/new/start", test_new_start);
   g_test_add_func ("/process/gio/new/error", test_new_error);
