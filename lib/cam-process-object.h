@@ -25,6 +25,8 @@ struct _CamProcess
   GMutex                lock;
   int                   pid;      /* 0 unless running */
   int                   pidfd;    /* -1 unless running; owned */
+  gboolean              starting; /* a start() is between its check and
+                                   * publishing the child */
   CamProcessExitStatus  exit_status;
   int                   exit_code;
 

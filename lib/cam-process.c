@@ -76,6 +76,23 @@ extern char **environ;
  * [method@Cam.Process.communicate_async]).  Cancelling any of these never
  * kills the child.
  *
+ * ## Threads
+ *
+ * [method@Cam.Process.send_signal], [method@Cam.Process.kill], the getters
+ * of the child's state ([method@Cam.Process.get_pid],
+ * [method@Cam.Process.get_pidfd], [method@Cam.Process.get_running],
+ * [method@Cam.Process.get_exit_status], [method@Cam.Process.get_exit_code])
+ * and the waits ([method@Cam.Process.wait_async], [method@Cam.Process.wait],
+ * [method@Cam.Process.wait_check], [method@Cam.Process.terminate_async] and
+ * their twins) may be called from any thread, concurrently.
+ * [method@Cam.Process.start] may be too: of concurrent calls, one starts
+ * the child and the others fail with %G_IO_ERROR_PENDING.  The
+ * configuration (flags, stdio flags, taken fds, environment, working
+ * directory, resource limits, cgroup, user) and the pipes
+ * ([method@Cam.Process.get_stdout_pipe] and the like,
+ * [method@Cam.Process.communicate_async]) are not locked: use them from
+ * one thread at a time, and not while another thread calls start().
+ *
  * ```c
  * const char *argv[] = { "/usr/bin/tr", "a-z", "A-Z", NULL };
  * g_autoptr(GBytes) input = g_bytes_new_static ("hello\n", 6);
@@ -634,6 +651,15 @@ cam_process_child_exited (CamProcessExitStatus status,
   cam_process_complete_waits (self, waits, status, code);
 }
 
+/* Releases the claim of a start() that failed. */
+static void
+end_start (CamProcess *self)
+{
+  g_mutex_lock (&self->lock);
+  self->starting = FALSE;
+  g_mutex_unlock (&self->lock);
+}
+
 /**
  * cam_process_start:
  * @self: a #CamProcess
@@ -671,7 +697,9 @@ cam_process_child_exited (CamProcessExitStatus status,
  * a #GError in the %G_IO_ERROR domain naming the failed step, and no child
  * is left.  An empty @argv (no `argv[0]`) fails with
  * %G_IO_ERROR_INVALID_ARGUMENT.  Calling it while a child runs fails with
- * %G_IO_ERROR_PENDING.
+ * %G_IO_ERROR_PENDING, and so does a call made while another thread is
+ * starting the same object: exactly one of two concurrent calls starts a
+ * child (the other leaves the taken fds to it).
  *
  * Returns: %TRUE if the child runs @path
  *
@@ -691,6 +719,7 @@ cam_process_start (CamProcess         *self,
   CamProcessStdio stdio;
   GSource *watch;
   gsize n_map;
+  gboolean running, starting;
   gboolean ok;
   int pidfd, pid;
   int stdout_fd;
@@ -706,7 +735,24 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
-  if (self->pidfd >= 0)
+  /* One start at a time: claimed under the lock, released when the child
+   * is published or the start failed. */
+  g_mutex_lock (&self->lock);
+  running = self->pidfd >= 0;
+  starting = self->starting;
+  if (!running && !starting)
+    self->starting = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (starting)
+    {
+      /* The taken fds belong to the start in progress. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                   _("Cannot start “%s”: another thread is starting the process"),
+                   path);
+      return FALSE;
+    }
+  if (running)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
                    _("Cannot start “%s”: the process is already running"),
@@ -724,6 +770,7 @@ cam_process_start (CamProcess         *self,
   if (!cam_process_stdio_open (self->stdio_flags, stdout_fd, &stdio, error))
     {
       cam_process_close_taken_fds (self);
+      end_start (self);
       return FALSE;
     }
 
@@ -758,7 +805,10 @@ cam_process_start (CamProcess         *self,
     cam_process_stdio_commit (self, &stdio);
   cam_process_stdio_clear (&stdio);
   if (!ok)
-    return FALSE;
+    {
+      end_start (self);
+      return FALSE;
+    }
 
   watch = cam_pidfd_source_new (pidfd, G_OBJECT (self));
   g_source_set_callback (watch,
@@ -774,6 +824,7 @@ cam_process_start (CamProcess         *self,
   self->exit_code = -1;
   self->context = g_main_context_ref_thread_default ();
   self->watch = watch;
+  self->starting = FALSE;
   g_source_attach (watch, self->context);
   g_mutex_unlock (&self->lock);
 

@@ -577,6 +577,78 @@ test_start_pending (void)
   cam_test_finished_unwatch (&finished);
 }
 
+typedef struct {
+  CamProcess *process;
+  gint       *go;
+  gboolean    ok;
+  GError     *error;
+} Starter;
+
+static gpointer
+starter_thread (gpointer data)
+{
+  Starter *starter = data;
+
+  while (!g_atomic_int_get (starter->go))
+    g_thread_yield ();
+  starter->ok = cam_test_start_helper (starter->process, NULL, 0,
+                                       &starter->error, "exit", "0", NULL);
+  return NULL;
+}
+
+/* Two threads start one object at once: exactly one wins, the other gets
+ * G_IO_ERROR_PENDING, and no pidfd or child is lost. */
+static void
+test_start_concurrent (void)
+{
+  g_autofree char *fds_before = NULL;
+  g_autofree char *fds_after = NULL;
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  for (guint round = 0; round < 50; round++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      gint go = 0;
+      Starter starters[2] = { { process, &go }, { process, &go } };
+      GThread *threads[2];
+      guint n_ok = 0;
+
+      for (guint i = 0; i < 2; i++)
+        threads[i] = g_thread_new ("starter", starter_thread, &starters[i]);
+      g_atomic_int_set (&go, 1);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_thread_join (threads[i]);
+          if (starters[i].ok)
+            {
+              g_assert_no_error (starters[i].error);
+              n_ok++;
+            }
+          else
+            {
+              g_assert_error (starters[i].error, G_IO_ERROR,
+                              G_IO_ERROR_PENDING);
+              g_clear_error (&starters[i].error);
+            }
+        }
+      g_assert_cmpuint (n_ok, ==, 1);
+
+      g_assert_true (cam_process_wait (process, NULL, &error));
+      g_assert_no_error (error);
+      cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 0);
+      assert_no_children ();
+
+      /* GLib opens an eventfd of its own on first use from threads. */
+      if (round == 0)
+        fds_before = cam_test_list_fds ();
+    }
+  fds_after = cam_test_list_fds ();
+  g_assert_cmpstr (fds_after, ==, fds_before);
+}
+
 static void
 test_restart (void)
 {
@@ -1457,6 +1529,7 @@ main (int    argc,
   g_test_add_func ("/process/core/fds/data", test_fds_data);
   g_test_add_func ("/process/core/fds/invalid", test_fds_invalid);
   g_test_add_func ("/process/core/start-pending", test_start_pending);
+  g_test_add_func ("/process/core/start-concurrent", test_start_concurrent);
   g_test_add_func ("/process/core/restart", test_restart);
   g_test_add_func ("/process/core/restart/from-handler", test_restart_from_handler);
   g_test_add_func ("/process/core/finished-once", test_finished_once);
