@@ -1091,6 +1091,68 @@ test_foreign_reaper (void)
   cam_test_finished_unwatch (&finished);
 }
 
+static gpointer
+foreign_reaper_thread (gpointer data)
+{
+  gint *stop = data;
+
+  while (!g_atomic_int_get (stop))
+    {
+      if (waitpid (-1, NULL, __WALL) < 0 && errno == ECHILD)
+        g_thread_yield ();
+    }
+  return NULL;
+}
+
+/* A waitpid (-1) loop in another thread races every reap.  Where the
+ * kernel keeps the status for the pidfd, each exit must still come back
+ * true, never UNKNOWN: waitid() may fail with ECHILD before the kernel has
+ * filled in PIDFD_INFO_EXIT.  The window is narrow (3 of ~12,600 exits):
+ * set CAM_TEST_RACE_ROUNDS to 30000 or so for a count that hits it
+ * reliably. */
+static void
+test_foreign_reaper_race (void)
+{
+  const char *rounds = g_getenv ("CAM_TEST_RACE_ROUNDS");
+  guint n_rounds = rounds != NULL ? (guint) g_ascii_strtoull (rounds, NULL, 10)
+                                  : 1000;
+  gint stop = 0;
+  GThread *thread;
+  guint n_unknown = 0;
+
+  if (!g_test_subprocess () && !cam_test_have_pidfd_info_exit ())
+    {
+      g_test_skip ("The kernel has no PIDFD_GET_INFO with PIDFD_INFO_EXIT (Linux 6.15)");
+      return;
+    }
+  /* waitpid (-1) must not find children of other tests.  (The path is not
+   * under /process/core/foreign-reaper/, whose subprocess would run it
+   * after the no-pidfd-info case installed its filter.) */
+  if (!cam_test_in_subprocess ())
+    return;
+
+  thread = g_thread_new ("foreign-reaper", foreign_reaper_thread, &stop);
+  for (guint i = 0; i < n_rounds; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+
+      cam_test_start_helper (process, NULL, 0, &error, "exit", "42", NULL);
+      g_assert_no_error (error);
+      g_assert_true (cam_process_wait (process, NULL, &error));
+      g_assert_no_error (error);
+      if (cam_process_get_exit_status (process) == CAM_PROCESS_EXIT_STATUS_UNKNOWN)
+        n_unknown++;
+      else
+        cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 42);
+    }
+  g_atomic_int_set (&stop, 1);
+  g_thread_join (thread);
+
+  g_test_message ("%u of %u exits UNKNOWN", n_unknown, n_rounds);
+  g_assert_cmpuint (n_unknown, ==, 0);
+}
+
 static void
 test_foreign_reaper_no_info (void)
 {
@@ -1539,6 +1601,7 @@ main (int    argc,
   g_test_add_func ("/process/core/enum-values-unique", test_enum_values_unique);
   g_test_add_func ("/process/core/foreign-reaper", test_foreign_reaper);
   g_test_add_func ("/process/core/foreign-reaper/no-pidfd-info", test_foreign_reaper_no_info);
+  g_test_add_func ("/process/core/reaper-race/foreign", test_foreign_reaper_race);
   g_test_add_func ("/process/core/many-cycles", test_many_cycles);
   g_test_add_func ("/process/core/dispose/running", test_dispose_running);
   g_test_add_func ("/process/core/dispose/exited", test_dispose_exited);
