@@ -17,11 +17,18 @@
 #include "cam-pidfd-source.h"
 #include "cam-pidfd-util.h"
 
+/* A readable pidfd whose status is not there yet is retried every
+ * RETRY_INTERVAL_MS with the fd out of the poll, so that the context does
+ * not spin on it, and given up as unknown after MAX_RETRIES. */
+#define RETRY_INTERVAL_MS 1
+#define MAX_RETRIES       200
+
 typedef struct {
   GSource  source;
   int      pidfd;
   gpointer tag;
   GWeakRef owner;
+  guint    n_retries;   /* > 0 while retrying on a timer */
 } CamPidfdSource;
 
 static gboolean
@@ -36,7 +43,8 @@ cam_pidfd_source_dispatch (GSource     *source,
   int code;
   int r;
 
-  if (!(g_source_query_unix_fd (source, self->tag) & G_IO_IN))
+  if (self->n_retries == 0 &&
+      !(g_source_query_unix_fd (source, self->tag) & G_IO_IN))
     return G_SOURCE_CONTINUE;
 
   /* The owner's last reference may be dropped in another thread right
@@ -48,9 +56,23 @@ cam_pidfd_source_dispatch (GSource     *source,
     return G_SOURCE_REMOVE;
 
   r = cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
-  if (r == -EAGAIN)
-    return G_SOURCE_CONTINUE;   /* a foreign reaper is half-way through */
-  if (r < 0)
+  if (r == -EAGAIN && self->n_retries >= MAX_RETRIES)
+    {
+      /* Reaped by somebody else, and the kernel keeps no status. */
+      status = CAM_PROCESS_EXIT_STATUS_UNKNOWN;
+      code = -1;
+    }
+  else if (r == -EAGAIN)
+    {
+      /* A foreign reaper is half-way through: the pidfd stays readable,
+       * so poll it no more and look again on a timer. */
+      if (self->n_retries++ == 0)
+        g_source_modify_unix_fd (source, self->tag, 0);
+      g_source_set_ready_time (source, g_source_get_time (source) +
+                                       RETRY_INTERVAL_MS * G_TIME_SPAN_MILLISECOND);
+      return G_SOURCE_CONTINUE;
+    }
+  else if (r < 0)
     {
       g_warning ("Failed to reap child through pidfd %d: %s", self->pidfd,
                  g_strerror (-r));

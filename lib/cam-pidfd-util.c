@@ -39,7 +39,12 @@ decode_wait_status (int                   wstatus,
 }
 
 /* The status of a child that somebody else reaped, kept by Linux 6.15+ in
- * the pidfd.  -EOPNOTSUPP where the kernel keeps none. */
+ * the pidfd.  -EOPNOTSUPP where the kernel has no PIDFD_GET_INFO.
+ * -EAGAIN while the kernel has not filled it in (yet): the foreign
+ * waitpid() makes our waitid() fail with ECHILD as soon as it claims the
+ * child, before the release that records the status for the pidfd; in
+ * that window PIDFD_GET_INFO fails with ESRCH or replies without
+ * PIDFD_INFO_EXIT (which 6.13 and 6.14 never set). */
 static int
 pidfd_get_exit_status (int  pidfd,
                        int *ret_wstatus)
@@ -51,10 +56,10 @@ pidfd_get_exit_status (int  pidfd,
       int errsv = errno;
 
       /* ENOTTY, EINVAL: no PIDFD_GET_INFO (before 6.13). */
-      return errsv == ESRCH ? -ESRCH : -EOPNOTSUPP;
+      return errsv == ESRCH ? -EAGAIN : -EOPNOTSUPP;
     }
   if (!(info.mask & CAM_PIDFD_INFO_EXIT))
-    return -EOPNOTSUPP;   /* 6.13, 6.14: no exit information */
+    return -EAGAIN;
 
   *ret_wstatus = info.exit_code;
   return 0;
@@ -108,8 +113,15 @@ cam_pidfd_send_signal (int pidfd,
  * kernel keeps none.  __WALL: a child whose exec failed still has exit
  * signal 0, and waitid() without __WALL does not see such a "clone" child.
  *
+ * Without @block, -EAGAIN also means that a foreign reaper has claimed the
+ * child but the kernel has not yet recorded its status for the pidfd (or
+ * never will, on 6.13 and 6.14): call again a little later, and take the
+ * status as unknown after a while.  With @block, that case reports
+ * %CAM_PROCESS_EXIT_STATUS_UNKNOWN at once.
+ *
  * Returns: 0 when the status is final, -EAGAIN when the child has not been
- *   reaped yet (only without @block), another -errno on failure
+ *   reaped yet or its status is not there yet (only without @block),
+ *   another -errno on failure
  */
 int
 cam_pidfd_reap (int                   pidfd,
@@ -150,8 +162,11 @@ cam_pidfd_reap (int                   pidfd,
   if (r != -ECHILD)
     return r;
 
-  if (pidfd_get_exit_status (pidfd, &wstatus) == 0)
+  r = pidfd_get_exit_status (pidfd, &wstatus);
+  if (r == 0)
     decode_wait_status (wstatus, ret_status, ret_code);
+  else if (r == -EAGAIN && !block)
+    return -EAGAIN;
   else
     {
       *ret_status = CAM_PROCESS_EXIT_STATUS_UNKNOWN;

@@ -137,6 +137,8 @@ open_null (CamProcessStdio  *stdio,
 /**
  * cam_process_stdio_open:
  * @flags: valid stdio flags
+ * @stdout_fd: the fd the child gets at 1 unless @flags set it: a fd taken
+ *   for target 1, or `STDOUT_FILENO`
  * @stdio: (out caller-allocates): the fds of this start
  * @error: return location for a #GError
  *
@@ -147,6 +149,7 @@ open_null (CamProcessStdio  *stdio,
  */
 gboolean
 cam_process_stdio_open (CamProcessStdioFlags   flags,
+                        int                    stdout_fd,
                         CamProcessStdio       *stdio,
                         GError               **error)
 {
@@ -174,9 +177,10 @@ cam_process_stdio_open (CamProcessStdioFlags   flags,
     ok = open_null (stdio, STDERR_FILENO, error);
   else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE))
     {
-      /* Whatever fd 1 of the child will be: the pipe, /dev/null, or the
-       * caller's own fd 1, which the child inherits at 1 anyway. */
-      int source = STDOUT_FILENO;
+      /* Whatever fd 1 of the child will be: the pipe, /dev/null, an fd
+       * taken for 1, or the caller's own fd 1, which the child inherits at
+       * 1 anyway. */
+      int source = stdout_fd;
 
       for (gsize i = 0; i < stdio->n_map; i++)
         if (stdio->map[i].target == STDOUT_FILENO)
@@ -356,7 +360,10 @@ cam_process_get_stderr_pipe (CamProcess *self)
 
 /* State of one communicate(), as in gsubprocess.c: up to three splices
  * and a wait, each holding a ref on the task; the first error cancels the
- * others and is the one reported. */
+ * others and is the one reported.  Unlike gsubprocess.c, the task returns
+ * only once every op has come back: a synchronous communicate() drops its
+ * private context when the task returns, and an op still pending there
+ * would never run, leaking the task, the CamProcess and that context. */
 typedef struct {
   GCancellable        *cancellable;         /* owned; cancels every op */
   GSource             *cancellable_source;  /* owned; on the caller's
@@ -365,7 +372,7 @@ typedef struct {
   GMemoryOutputStream *stdout_buf;          /* owned, or NULL */
   GMemoryOutputStream *stderr_buf;          /* owned, or NULL */
   guint                outstanding_ops;
-  gboolean             reported_error;
+  GError              *error;               /* owned; the first, or NULL */
 } Communicate;
 
 static void
@@ -382,6 +389,7 @@ communicate_free (gpointer data)
   g_clear_object (&state->stdin_pipe);
   g_clear_object (&state->stdout_buf);
   g_clear_object (&state->stderr_buf);
+  g_clear_error (&state->error);
   g_free (state);
 }
 
@@ -432,19 +440,21 @@ communicate_made_progress (GObject      *source_object,
   if (error != NULL)
     {
       /* Later errors are mostly the cancellation caused by the first. */
-      if (!state->reported_error)
+      if (state->error == NULL)
         {
-          state->reported_error = TRUE;
+          state->error = g_steal_pointer (&error);
           g_cancellable_cancel (state->cancellable);
-          g_task_return_error (task, error);
         }
       else
         g_error_free (error);
     }
-  else if (state->outstanding_ops == 0 && !state->reported_error)
-    {
-      g_task_return_boolean (task, TRUE);
-    }
+
+  if (state->outstanding_ops > 0)
+    return;
+  if (state->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&state->error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 /* Reads @pipe into a new memory stream, closing @pipe at the end. */
@@ -489,7 +499,9 @@ communicate_collect (GTask        *task,
  * [method@Cam.Process.get_stdin_pipe] about `SIGPIPE`).
  *
  * Cancelling @cancellable completes the call with %G_IO_ERROR_CANCELLED;
- * it does not kill the child.
+ * it does not kill the child.  After a cancellation or the first error,
+ * the call completes once the operations it started have stopped, so
+ * that nothing of it is left pending in the caller's context.
  *
  * Since: 1.0
  */

@@ -25,6 +25,8 @@ struct _CamProcess
   GMutex                lock;
   int                   pid;      /* 0 unless running */
   int                   pidfd;    /* -1 unless running; owned */
+  gboolean              starting; /* a start() is between its check and
+                                   * publishing the child */
   CamProcessExitStatus  exit_status;
   int                   exit_code;
 
@@ -54,6 +56,7 @@ struct _CamProcess
   GSList               *late_waits;    /* owned GTasks made while
                                         * @announcing with no child */
   gboolean              announcing;    /* "finished" is being emitted */
+  GThread              *announcing_thread; /* by this thread, or NULL */
 
   /* Stdio (cam-process-io.c), used from the thread that calls start(). */
   CamProcessStdioFlags  stdio_flags;  /* for the next start */
@@ -89,6 +92,7 @@ typedef struct {
 } CamProcessStdio;
 
 gboolean cam_process_stdio_open   (CamProcessStdioFlags   flags,
+                                   int                    stdout_fd,
                                    CamProcessStdio       *stdio,
                                    GError               **error);
 void     cam_process_stdio_commit (CamProcess            *self,
@@ -102,6 +106,7 @@ void     cam_process_complete_waits (CamProcess           *self,
                                      GSList               *waits,
                                      CamProcessExitStatus  status,
                                      int                   code);
+void     cam_process_close_waits    (CamProcess           *self);
 
 /* A synchronous call: cam_process_sync_begin() pushes a private
  * thread-default context, the caller starts the async twin with

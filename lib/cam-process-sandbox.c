@@ -24,7 +24,9 @@
 #include "cam-process-object.h"
 #include "cam-spawn.h"
 
-/* Closes the taken fds that no start() consumed. */
+/* Closes the taken fds that no start() consumed, each source once: one fd
+ * taken for two targets must not be closed twice, as the second close()
+ * could hit an fd another thread has just opened at that number. */
 void
 cam_process_close_taken_fds (CamProcess *self)
 {
@@ -32,6 +34,9 @@ cam_process_close_taken_fds (CamProcess *self)
     {
       CamSpawnFd *fd = &g_array_index (self->taken_fds, CamSpawnFd, i);
 
+      for (guint j = i + 1; j < self->taken_fds->len; j++)
+        if (g_array_index (self->taken_fds, CamSpawnFd, j).source == fd->source)
+          g_array_index (self->taken_fds, CamSpawnFd, j).source = -1;
       cam_clear_fd (&fd->source);
     }
   g_array_set_size (self->taken_fds, 0);

@@ -11,7 +11,9 @@
  * with the status of the last child, unless another thread is emitting
  * "finished" for that child right now (@announcing): it then goes to
  * @late_waits, returned after the emission, so that a wait never returns
- * before "finished".
+ * before "finished".  A wait made by a handler of "finished" (in
+ * @announcing_thread) returns at once: the emission is its caller, and a
+ * synchronous wait there would otherwise wait for itself.
  *
  * Whoever unlinks a task under the lock returns it: the exit, or its
  * cancellable.  Cancelling only unlinks the task and returns
@@ -161,6 +163,34 @@ cam_process_complete_waits (CamProcess           *self,
   g_slist_free_full (waits, g_object_unref);
 }
 
+/**
+ * cam_process_close_waits:
+ * @self: a #CamProcess being disposed
+ *
+ * Unlinks every pending wait and returns it with %G_IO_ERROR_CLOSED: the
+ * child was killed by the disposal, which emits no "finished".  A
+ * communicate() then completes too, once its pipes see the end.
+ */
+void
+cam_process_close_waits (CamProcess *self)
+{
+  GSList *waits;
+
+  g_mutex_lock (&self->lock);
+  waits = g_slist_concat (g_steal_pointer (&self->late_waits),
+                          g_steal_pointer (&self->pending_waits));
+  g_mutex_unlock (&self->lock);
+
+  waits = g_slist_reverse (waits);
+  for (GSList *l = waits; l != NULL; l = l->next)
+    {
+      stop_kill_timer (l->data);
+      g_task_return_new_error (l->data, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               _("The process object was disposed"));
+    }
+  g_slist_free_full (waits, g_object_unref);
+}
+
 /* "cancelled" handler of a pending wait; may run in any thread.  It is
  * connected with g_signal_connect_object(): the closure holds a ref on the
  * task while it runs and is invalidated when the task is finalized. */
@@ -224,7 +254,7 @@ start_wait (CamProcess *self,
                                              g_object_ref (task));
       linked = TRUE;
     }
-  else if (self->announcing)
+  else if (self->announcing && self->announcing_thread != g_thread_self ())
     {
       self->late_waits = g_slist_prepend (self->late_waits,
                                           g_object_ref (task));
@@ -260,6 +290,10 @@ start_wait (CamProcess *self,
  * Cancelling @cancellable completes the wait with %G_IO_ERROR_CANCELLED.
  * It does not kill the child, which keeps running; a later wait sees its
  * exit.  Use [method@Cam.Process.terminate_async] to stop it.
+ *
+ * A wait still pending when @self is disposed (g_object_run_dispose(),
+ * as bindings call it) completes with %G_IO_ERROR_CLOSED; the disposal
+ * has killed the child.
  *
  * Since: 1.0
  */
@@ -427,7 +461,9 @@ kill_timeout (gpointer user_data)
  * The timeout runs in the thread-default #GMainContext of the caller, and
  * the exit is seen from the context that was thread-default at
  * [method@Cam.Process.start]: both must run.  When no child runs, the call
- * completes at once.
+ * completes at once.  A child that another part of the program reaped
+ * behind our back counts as finished: the call completes as
+ * [method@Cam.Process.wait_async] would.
  *
  * Cancelling @cancellable completes the call with %G_IO_ERROR_CANCELLED and
  * cancels the `SIGKILL`; the `SIGTERM` has been sent already.
@@ -473,6 +509,15 @@ cam_process_terminate_async (CamProcess          *self,
           self->pending_waits = g_slist_prepend (self->pending_waits,
                                                  g_object_ref (task));
           linked = TRUE;
+        }
+      else if (r == -ESRCH)
+        {
+          /* Reaped by somebody else (a foreign waitpid()), so finished:
+           * the watch reports the exit and returns the task as a wait. */
+          self->pending_waits = g_slist_prepend (self->pending_waits,
+                                                 g_object_ref (task));
+          linked = TRUE;
+          r = 0;
         }
     }
   g_mutex_unlock (&self->lock);
@@ -630,6 +675,10 @@ cam_process_sync_end (CamProcess     *self,
  * the child itself and emits [signal@Cam.Process::finished] before it
  * returns, in the calling thread.  When another thread runs that context,
  * the emission happens there, also before this returns.
+ *
+ * Called from a handler of [signal@Cam.Process::finished], it returns at
+ * once with the status being announced, as [method@Cam.Process.wait_check]
+ * and [method@Cam.Process.communicate] do.
  *
  * Cancelling @cancellable makes the wait fail with %G_IO_ERROR_CANCELLED;
  * the child keeps running.

@@ -18,7 +18,8 @@
  * child runs.  The reap steals that list together with the exit status,
  * emits "finished", then returns the tasks: "finished" always comes first.
  * Waits made from another thread while "finished" is being emitted
- * (@announcing, no new child) go to @late_waits and return after it too.
+ * (@announcing, no new child) go to @late_waits and return after it too;
+ * those made by a handler (in @announcing_thread) return at once.
  *
  * Construction: CamProcess implements GInitable.  With the "argv"
  * property set, init() starts that child once and remembers the outcome;
@@ -26,7 +27,9 @@
  *
  * The watch holds no reference: disposing a running CamProcess kills the
  * child with SIGKILL and reaps it at once, so no zombie and no pidfd
- * outlive the object.
+ * outlive the object.  Pending waits hold a reference, so only an
+ * explicit g_object_run_dispose() finds some: they complete with
+ * G_IO_ERROR_CLOSED.
  *
  * Child setup (flags, taken fds, rlimits, cgroup, user, seccomp filter) is
  * configuration
@@ -73,6 +76,23 @@ extern char **environ;
  * [method@Cam.Process.get_stdout_pipe],
  * [method@Cam.Process.communicate_async]).  Cancelling any of these never
  * kills the child.
+ *
+ * ## Threads
+ *
+ * [method@Cam.Process.send_signal], [method@Cam.Process.kill], the getters
+ * of the child's state ([method@Cam.Process.get_pid],
+ * [method@Cam.Process.get_pidfd], [method@Cam.Process.get_running],
+ * [method@Cam.Process.get_exit_status], [method@Cam.Process.get_exit_code])
+ * and the waits ([method@Cam.Process.wait_async], [method@Cam.Process.wait],
+ * [method@Cam.Process.wait_check], [method@Cam.Process.terminate_async] and
+ * their twins) may be called from any thread, concurrently.
+ * [method@Cam.Process.start] may be too: of concurrent calls, one starts
+ * the child and the others fail with %G_IO_ERROR_PENDING.  The
+ * configuration (flags, stdio flags, taken fds, environment, working
+ * directory, resource limits, cgroup, user) and the pipes
+ * ([method@Cam.Process.get_stdout_pipe] and the like,
+ * [method@Cam.Process.communicate_async]) are not locked: use them from
+ * one thread at a time, and not while another thread calls start().
  *
  * ```c
  * const char *argv[] = { "/usr/bin/tr", "a-z", "A-Z", NULL };
@@ -163,6 +183,7 @@ cam_process_dispose (GObject *object)
         cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
     }
   cam_process_release_child (self);
+  cam_process_close_waits (self);
   g_clear_object (&self->stdin_pipe);
   g_clear_object (&self->stdout_pipe);
   g_clear_object (&self->stderr_pipe);
@@ -356,7 +377,8 @@ cam_process_class_init (CamProcessClass *klass)
    * The argument vector of the child that [method@Gio.Initable.init]
    * starts, `argv[0]` being the path of the program (not searched in
    * `PATH`), or %NULL for a process that [method@Cam.Process.start]
-   * starts.  [ctor@Cam.Process.new] sets it.
+   * starts.  [ctor@Cam.Process.new] sets it.  An empty vector makes init()
+   * fail with %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
    */
@@ -409,6 +431,22 @@ cam_process_init (CamProcess *self)
   self->rlimits = g_array_new (FALSE, FALSE, sizeof (CamSpawnRlimit));
 }
 
+/* An argument vector needs argv[0]: execve() with an empty one hands the
+ * program an argv[0] of "" (Linux 5.18+) or nothing at all.  A GError, the
+ * same for start(), cam_process_newv() and init(). */
+static gboolean
+check_argv (const char * const  *argv,
+            GError             **error)
+{
+  if (argv != NULL && argv[0] == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("Cannot start a process with an empty argument vector"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Starts the child of the "argv" property, once. */
 static gboolean
 cam_process_initable_init (GInitable     *initable,
@@ -422,6 +460,7 @@ cam_process_initable_init (GInitable     *initable,
       self->initialized = TRUE;
       if (!g_cancellable_set_error_if_cancelled (cancellable,
                                                  &self->init_error) &&
+          check_argv ((const char * const *) self->argv, &self->init_error) &&
           self->argv != NULL)
         cam_process_start (self, self->argv[0],
                            (const char * const *) self->argv, NULL, 0,
@@ -478,6 +517,9 @@ cam_process_new (void)
  * The child's exit is watched from the thread-default #GMainContext, as
  * with [method@Cam.Process.start], whose errors this returns.
  *
+ * An empty @argv fails with %G_IO_ERROR_INVALID_ARGUMENT, as it does in
+ * start() and in init().
+ *
  * Returns: (transfer full): a new #CamProcess whose child runs, or %NULL
  *   with @error set
  *
@@ -488,7 +530,7 @@ cam_process_newv (const char * const   *argv,
                   CamProcessStdioFlags  flags,
                   GError              **error)
 {
-  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+  g_return_val_if_fail (argv != NULL, NULL);
   g_return_val_if_fail (cam_process_stdio_flags_valid (flags), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -542,21 +584,39 @@ cam_process_set_cwd (CamProcess *self,
 }
 
 /* Notifies the four properties a start or an exit changes.  GLib 2.74
- * queues each notification even when nobody listens: skip them then, as
- * they cost more than the rest of the exit dispatch. */
+ * queues each notification even when nobody listens: skip those nobody
+ * listens to, as they cost more than the rest of the exit dispatch.  A
+ * handler of "notify::running" (g_object_bind_property() connects one)
+ * has that detail: g_signal_has_handler_pending() with detail 0 only
+ * sees handlers of plain "notify", and (in GLib 2.74) with a detail only
+ * those of that detail, so ask for both. */
 static void
 cam_process_notify_state (CamProcess *self)
 {
-  if (!g_signal_has_handler_pending (self, notify_signal_id,
-                                     /* detail= */ 0, TRUE))
-    return;
+  static const guint state_props[] = {
+    PROP_PID, PROP_RUNNING, PROP_EXIT_STATUS, PROP_EXIT_CODE,
+  };
+  gboolean any_detail;
+  gboolean frozen = FALSE;
 
-  g_object_freeze_notify (G_OBJECT (self));
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PID]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_STATUS]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXIT_CODE]);
-  g_object_thaw_notify (G_OBJECT (self));
+  any_detail = g_signal_has_handler_pending (self, notify_signal_id,
+                                             /* detail= */ 0, TRUE);
+  for (gsize i = 0; i < G_N_ELEMENTS (state_props); i++)
+    {
+      GParamSpec *pspec = properties[state_props[i]];
+
+      if (!any_detail &&
+          !g_signal_has_handler_pending (self, notify_signal_id,
+                                         g_param_spec_get_name_quark (pspec),
+                                         TRUE))
+        continue;
+      if (!frozen)
+        g_object_freeze_notify (G_OBJECT (self));
+      frozen = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), pspec);
+    }
+  if (frozen)
+    g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* The CamPidfdSourceFunc of the watch, and of the reaper of a synchronous
@@ -574,6 +634,7 @@ cam_process_child_exited (CamProcessExitStatus status,
   self->exit_status = status;
   self->exit_code = code;
   self->announcing = TRUE;
+  self->announcing_thread = g_thread_self ();
   waits = g_steal_pointer (&self->pending_waits);
   g_mutex_unlock (&self->lock);
   cam_process_release_child (self);
@@ -585,10 +646,20 @@ cam_process_child_exited (CamProcessExitStatus status,
   /* Both lists are newest first; the late waits are the newer ones. */
   g_mutex_lock (&self->lock);
   self->announcing = FALSE;
+  self->announcing_thread = NULL;
   waits = g_slist_concat (g_steal_pointer (&self->late_waits), waits);
   g_mutex_unlock (&self->lock);
 
   cam_process_complete_waits (self, waits, status, code);
+}
+
+/* Releases the claim of a start() that failed. */
+static void
+end_start (CamProcess *self)
+{
+  g_mutex_lock (&self->lock);
+  self->starting = FALSE;
+  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -630,7 +701,11 @@ cam_process_child_exited (CamProcessExitStatus status,
  * exist, a setup step the kernel refuses, an fd given twice to the same
  * number, such as one of @fds that the stdio flags also give), it returns
  * a #GError in the %G_IO_ERROR domain naming the failed step, and no child
- * is left.  Calling it while a child runs fails with %G_IO_ERROR_PENDING.
+ * is left.  An empty @argv (no `argv[0]`) fails with
+ * %G_IO_ERROR_INVALID_ARGUMENT.  Calling it while a child runs fails with
+ * %G_IO_ERROR_PENDING, and so does a call made while another thread is
+ * starting the same object: exactly one of two concurrent calls starts a
+ * child (the other leaves the taken fds to it).
  *
  * Returns: %TRUE if the child runs @path
  *
@@ -650,15 +725,40 @@ cam_process_start (CamProcess         *self,
   CamProcessStdio stdio;
   GSource *watch;
   gsize n_map;
+  gboolean running, starting;
   gboolean ok;
   int pidfd, pid;
+  int stdout_fd;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (fds != NULL || n_fds == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (self->pidfd >= 0)
+  if (!check_argv (argv, error))
+    {
+      cam_process_close_taken_fds (self);
+      return FALSE;
+    }
+
+  /* One start at a time: claimed under the lock, released when the child
+   * is published or the start failed. */
+  g_mutex_lock (&self->lock);
+  running = self->pidfd >= 0;
+  starting = self->starting;
+  if (!running && !starting)
+    self->starting = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (starting)
+    {
+      /* The taken fds belong to the start in progress. */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                   _("Cannot start “%s”: another thread is starting the process"),
+                   path);
+      return FALSE;
+    }
+  if (running)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PENDING,
                    _("Cannot start “%s”: the process is already running"),
@@ -667,9 +767,16 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
-  if (!cam_process_stdio_open (self->stdio_flags, &stdio, error))
+  /* STDERR_MERGE follows fd 1 to an fd taken for it. */
+  stdout_fd = STDOUT_FILENO;
+  for (guint i = 0; i < self->taken_fds->len; i++)
+    if (g_array_index (self->taken_fds, CamSpawnFd, i).target == STDOUT_FILENO)
+      stdout_fd = g_array_index (self->taken_fds, CamSpawnFd, i).source;
+
+  if (!cam_process_stdio_open (self->stdio_flags, stdout_fd, &stdio, error))
     {
       cam_process_close_taken_fds (self);
+      end_start (self);
       return FALSE;
     }
 
@@ -705,7 +812,10 @@ cam_process_start (CamProcess         *self,
     cam_process_stdio_commit (self, &stdio);
   cam_process_stdio_clear (&stdio);
   if (!ok)
-    return FALSE;
+    {
+      end_start (self);
+      return FALSE;
+    }
 
   watch = cam_pidfd_source_new (pidfd, G_OBJECT (self));
   g_source_set_callback (watch,
@@ -721,6 +831,7 @@ cam_process_start (CamProcess         *self,
   self->exit_code = -1;
   self->context = g_main_context_ref_thread_default ();
   self->watch = watch;
+  self->starting = FALSE;
   g_source_attach (watch, self->context);
   g_mutex_unlock (&self->lock);
 

@@ -577,6 +577,78 @@ test_start_pending (void)
   cam_test_finished_unwatch (&finished);
 }
 
+typedef struct {
+  CamProcess *process;
+  gint       *go;
+  gboolean    ok;
+  GError     *error;
+} Starter;
+
+static gpointer
+starter_thread (gpointer data)
+{
+  Starter *starter = data;
+
+  while (!g_atomic_int_get (starter->go))
+    g_thread_yield ();
+  starter->ok = cam_test_start_helper (starter->process, NULL, 0,
+                                       &starter->error, "exit", "0", NULL);
+  return NULL;
+}
+
+/* Two threads start one object at once: exactly one wins, the other gets
+ * G_IO_ERROR_PENDING, and no pidfd or child is lost. */
+static void
+test_start_concurrent (void)
+{
+  g_autofree char *fds_before = NULL;
+  g_autofree char *fds_after = NULL;
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  for (guint round = 0; round < 50; round++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      gint go = 0;
+      Starter starters[2] = { { process, &go }, { process, &go } };
+      GThread *threads[2];
+      guint n_ok = 0;
+
+      for (guint i = 0; i < 2; i++)
+        threads[i] = g_thread_new ("starter", starter_thread, &starters[i]);
+      g_atomic_int_set (&go, 1);
+      for (guint i = 0; i < 2; i++)
+        {
+          g_thread_join (threads[i]);
+          if (starters[i].ok)
+            {
+              g_assert_no_error (starters[i].error);
+              n_ok++;
+            }
+          else
+            {
+              g_assert_error (starters[i].error, G_IO_ERROR,
+                              G_IO_ERROR_PENDING);
+              g_clear_error (&starters[i].error);
+            }
+        }
+      g_assert_cmpuint (n_ok, ==, 1);
+
+      g_assert_true (cam_process_wait (process, NULL, &error));
+      g_assert_no_error (error);
+      cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 0);
+      assert_no_children ();
+
+      /* GLib opens an eventfd of its own on first use from threads. */
+      if (round == 0)
+        fds_before = cam_test_list_fds ();
+    }
+  fds_after = cam_test_list_fds ();
+  g_assert_cmpstr (fds_after, ==, fds_before);
+}
+
 static void
 test_restart (void)
 {
@@ -889,6 +961,104 @@ start_and_reap_behind_the_back (CamProcess      *process,
   assert_no_children ();
 }
 
+/* "notify::running" and the like, the usual idiom (g_object_bind_property()
+ * connects that way too), fire although nobody listens to plain "notify". */
+static void
+test_notify_detailed (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GObject) target = NULL;
+  g_autoptr(GError) error = NULL;
+  NotifyLog log = { .running = g_string_new (NULL) };
+  CamTestFinished finished;
+  gboolean bound = FALSE;
+
+  g_signal_connect (process, "notify::running", G_CALLBACK (on_notify), &log);
+  g_signal_connect (process, "notify::exit-code", G_CALLBACK (on_notify), &log);
+
+  /* A binding onto the "running" property of another CamProcess would be
+   * read-only; bind "running" to a GSimpleAction's "enabled" instead. */
+  target = G_OBJECT (g_simple_action_new ("cam-test", NULL));
+  g_object_set (target, "enabled", FALSE, NULL);
+  g_object_bind_property (process, "running", target, "enabled",
+                          G_BINDING_DEFAULT);
+
+  cam_test_finished_watch (&finished, process);
+  cam_test_start_helper (process, NULL, 0, &error, "exit", "3", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpstr (log.running->str, ==, "1");
+  g_object_get (target, "enabled", &bound, NULL);
+  g_assert_true (bound);
+
+  cam_test_finished_wait (&finished);
+  g_assert_cmpstr (log.running->str, ==, "10");
+  g_assert_cmpuint (log.n_exit_code, >=, 1);
+  g_assert_cmpuint (log.n_pid, ==, 0);   /* not connected */
+  g_object_get (target, "enabled", &bound, NULL);
+  g_assert_false (bound);
+
+  cam_test_finished_unwatch (&finished);
+  g_signal_handlers_disconnect_by_data (process, &log);
+  g_string_free (log.running, TRUE);
+}
+
+/* Every value of every enum and flags type has its own name and nick:
+ * glib-mkenums once read a multi-line value as another member. */
+static void
+test_enum_values_unique (void)
+{
+  GType types[] = {
+    CAM_TYPE_PROCESS_FLAGS,
+    CAM_TYPE_PROCESS_STDIO_FLAGS,
+    CAM_TYPE_PROCESS_EXIT_STATUS,
+    CAM_TYPE_PROCESS_ERROR,
+  };
+
+  for (gsize t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      g_autoptr(GTypeClass) klass = g_type_class_ref (types[t]);
+      g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autoptr(GHashTable) nicks = g_hash_table_new (g_str_hash, g_str_equal);
+      guint n_values;
+
+      if (G_IS_FLAGS_CLASS (klass))
+        {
+          GFlagsClass *flags = G_FLAGS_CLASS (klass);
+
+          n_values = flags->n_values;
+          for (guint i = 0; i < n_values; i++)
+            {
+              g_test_message ("%s: %s", g_type_name (types[t]),
+                              flags->values[i].value_name);
+              g_assert_true (g_hash_table_add (names, (gpointer) flags->values[i].value_name));
+              g_assert_true (g_hash_table_add (nicks, (gpointer) flags->values[i].value_nick));
+            }
+        }
+      else
+        {
+          GEnumClass *enums = G_ENUM_CLASS (klass);
+
+          n_values = enums->n_values;
+          for (guint i = 0; i < n_values; i++)
+            {
+              g_assert_true (g_hash_table_add (names, (gpointer) enums->values[i].value_name));
+              g_assert_true (g_hash_table_add (nicks, (gpointer) enums->values[i].value_nick));
+            }
+        }
+      g_assert_cmpuint (n_values, >, 1);
+    }
+
+  /* The composite flag keeps its value (test-sandbox checks what it
+   * holds). */
+  {
+    g_autoptr(GFlagsClass) flags = g_type_class_ref (CAM_TYPE_PROCESS_FLAGS);
+    GFlagsValue *sandbox = g_flags_get_value_by_nick (flags, "sandbox");
+
+    g_assert_nonnull (sandbox);
+    g_assert_cmpuint (sandbox->value, ==, CAM_PROCESS_FLAGS_SANDBOX);
+  }
+}
+
 static void
 test_foreign_reaper (void)
 {
@@ -917,6 +1087,68 @@ test_foreign_reaper (void)
   cam_test_iterate_for (SETTLE_MS);
   g_assert_cmpuint (finished.n_finished, ==, 1);
   cam_test_finished_unwatch (&finished);
+}
+
+static gpointer
+foreign_reaper_thread (gpointer data)
+{
+  gint *stop = data;
+
+  while (!g_atomic_int_get (stop))
+    {
+      if (waitpid (-1, NULL, __WALL) < 0 && errno == ECHILD)
+        g_thread_yield ();
+    }
+  return NULL;
+}
+
+/* A waitpid (-1) loop in another thread races every reap.  Where the
+ * kernel keeps the status for the pidfd, each exit must still come back
+ * true, never UNKNOWN: waitid() may fail with ECHILD before the kernel has
+ * filled in PIDFD_INFO_EXIT.  The window is narrow (3 of ~12,600 exits):
+ * set CAM_TEST_RACE_ROUNDS to 30000 or so for a count that hits it
+ * reliably. */
+static void
+test_foreign_reaper_race (void)
+{
+  const char *rounds = g_getenv ("CAM_TEST_RACE_ROUNDS");
+  guint n_rounds = rounds != NULL ? (guint) g_ascii_strtoull (rounds, NULL, 10)
+                                  : 1000;
+  gint stop = 0;
+  GThread *thread;
+  guint n_unknown = 0;
+
+  if (!g_test_subprocess () && !cam_test_have_pidfd_info_exit ())
+    {
+      g_test_skip ("The kernel has no PIDFD_GET_INFO with PIDFD_INFO_EXIT (Linux 6.15)");
+      return;
+    }
+  /* waitpid (-1) must not find children of other tests.  (The path is not
+   * under /process/core/foreign-reaper/, whose subprocess would run it
+   * after the no-pidfd-info case installed its filter.) */
+  if (!cam_test_in_subprocess ())
+    return;
+
+  thread = g_thread_new ("foreign-reaper", foreign_reaper_thread, &stop);
+  for (guint i = 0; i < n_rounds; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+
+      cam_test_start_helper (process, NULL, 0, &error, "exit", "42", NULL);
+      g_assert_no_error (error);
+      g_assert_true (cam_process_wait (process, NULL, &error));
+      g_assert_no_error (error);
+      if (cam_process_get_exit_status (process) == CAM_PROCESS_EXIT_STATUS_UNKNOWN)
+        n_unknown++;
+      else
+        cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 42);
+    }
+  g_atomic_int_set (&stop, 1);
+  g_thread_join (thread);
+
+  g_test_message ("%u of %u exits UNKNOWN", n_unknown, n_rounds);
+  g_assert_cmpuint (n_unknown, ==, 0);
 }
 
 static void
@@ -1357,13 +1589,17 @@ main (int    argc,
   g_test_add_func ("/process/core/fds/data", test_fds_data);
   g_test_add_func ("/process/core/fds/invalid", test_fds_invalid);
   g_test_add_func ("/process/core/start-pending", test_start_pending);
+  g_test_add_func ("/process/core/start-concurrent", test_start_concurrent);
   g_test_add_func ("/process/core/restart", test_restart);
   g_test_add_func ("/process/core/restart/from-handler", test_restart_from_handler);
   g_test_add_func ("/process/core/finished-once", test_finished_once);
   g_test_add_func ("/process/core/thread-default-context", test_thread_default_context);
   g_test_add_func ("/process/core/notify", test_notify);
+  g_test_add_func ("/process/core/notify/detailed", test_notify_detailed);
+  g_test_add_func ("/process/core/enum-values-unique", test_enum_values_unique);
   g_test_add_func ("/process/core/foreign-reaper", test_foreign_reaper);
   g_test_add_func ("/process/core/foreign-reaper/no-pidfd-info", test_foreign_reaper_no_info);
+  g_test_add_func ("/process/core/reaper-race/foreign", test_foreign_reaper_race);
   g_test_add_func ("/process/core/many-cycles", test_many_cycles);
   g_test_add_func ("/process/core/dispose/running", test_dispose_running);
   g_test_add_func ("/process/core/dispose/exited", test_dispose_exited);

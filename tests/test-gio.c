@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -58,6 +59,12 @@ set_flag (gpointer user_data)
 
   *flag = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+static void
+set_flag_notify (gpointer user_data)
+{
+  set_flag (user_data);
 }
 
 /* Iterates the thread-default context until @call completes; fails after
@@ -154,6 +161,61 @@ expect_critical_in_subprocess (const char *pattern)
   g_test_trap_assert_failed ();
   g_test_trap_assert_stderr (pattern);
   return FALSE;
+}
+
+/* Cancels a cancellable after CAM_TEST_TIMEOUT_MS unless stopped first:
+ * turns a synchronous call that would hang into a failure. */
+typedef struct {
+  GMutex        lock;
+  GCond         cond;
+  gboolean      stopped;
+  GCancellable *cancellable;
+  GThread      *thread;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *dog = data;
+  gint64 deadline = g_get_monotonic_time () +
+                    CAM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  gboolean fired = FALSE;
+
+  g_mutex_lock (&dog->lock);
+  while (!dog->stopped && !fired)
+    fired = !g_cond_wait_until (&dog->cond, &dog->lock, deadline);
+  g_mutex_unlock (&dog->lock);
+
+  if (fired)
+    {
+      g_test_message ("watchdog: call not completed within %u ms",
+                      CAM_TEST_TIMEOUT_MS);
+      g_cancellable_cancel (dog->cancellable);
+    }
+  return NULL;
+}
+
+static void
+watchdog_start (Watchdog *dog)
+{
+  g_mutex_init (&dog->lock);
+  g_cond_init (&dog->cond);
+  dog->stopped = FALSE;
+  dog->cancellable = g_cancellable_new ();
+  dog->thread = g_thread_new ("watchdog", watchdog_thread, dog);
+}
+
+static void
+watchdog_stop (Watchdog *dog)
+{
+  g_mutex_lock (&dog->lock);
+  dog->stopped = TRUE;
+  g_cond_signal (&dog->cond);
+  g_mutex_unlock (&dog->lock);
+  g_thread_join (dog->thread);
+  g_clear_object (&dog->cancellable);
+  g_mutex_clear (&dog->lock);
+  g_cond_clear (&dog->cond);
 }
 
 /* ------------------------------------------------------------------ */
@@ -342,6 +404,57 @@ test_wait_async_not_started (void)
 
       cam_process_wait_async (process, NULL, NULL, NULL);
     }
+}
+
+/* g_object_run_dispose() (bindings call it) kills the child without
+ * "finished": every pending call completes with G_IO_ERROR_CLOSED, and
+ * none keeps the object alive. */
+static void
+test_wait_async_run_dispose (void)
+{
+  CamProcess *process = cam_process_new ();
+  g_autoptr(GError) wait_error = NULL;
+  g_autoptr(GError) check_error = NULL;
+  g_autoptr(GError) comm_error = NULL;
+  AsyncCall wait_call = { NULL }, check_call = { NULL }, comm_call = { NULL };
+  gboolean finalized = FALSE;
+  int hold_fd;
+
+  /* Not a weak pointer: g_object_run_dispose() clears those. */
+  g_object_set_data_full (G_OBJECT (process), "cam-test-finalized",
+                          &finalized, set_flag_notify);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE);
+  hold_fd = start_blocked_cat (process);
+
+  cam_process_wait_async (process, NULL, async_call_done, &wait_call);
+  cam_process_wait_check_async (process, NULL, async_call_done, &check_call);
+  cam_process_communicate_async (process, NULL, NULL, async_call_done,
+                                 &comm_call);
+  cam_test_iterate_for (50);
+  g_assert_null (wait_call.result);
+
+  g_object_run_dispose (G_OBJECT (process));
+  async_call_wait (&wait_call);
+  async_call_wait (&check_call);
+  async_call_wait (&comm_call);
+  g_assert_false (cam_process_wait_finish (process, wait_call.result,
+                                           &wait_error));
+  g_assert_error (wait_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (cam_process_wait_check_finish (process, check_call.result,
+                                                 &check_error));
+  g_assert_error (check_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+  g_assert_false (cam_process_communicate_finish (process, comm_call.result,
+                                                  NULL, NULL, &comm_error));
+  g_assert_error (comm_error, G_IO_ERROR, G_IO_ERROR_CLOSED);
+
+  async_call_clear (&wait_call);
+  async_call_clear (&check_call);
+  async_call_clear (&comm_call);
+  /* Results dropped: nothing else holds the object. */
+  cam_test_iterate_for (50);
+  g_object_unref (process);
+  g_assert_true (finalized);
+  g_assert_no_errno (close (hold_fd));
 }
 
 /* ------------------------------------------------------------------ */
@@ -643,6 +756,74 @@ worker_thread (gpointer user_data)
 
 /* When another thread runs the watch's context, the sync wait leaves the
  * reap to it, and still returns only after "finished" was emitted there. */
+/* What the synchronous calls made from a "finished" handler returned. */
+typedef struct {
+  Watchdog *dog;
+  gboolean  wait_ok;
+  gboolean  wait_check_ok;
+  GError   *wait_check_error;
+  gboolean  communicate_ok;
+  GBytes   *stdout_buf;
+  guint     n_calls;
+} HandlerWaits;
+
+static void
+finished_then_wait (CamProcess           *process,
+                    CamProcessExitStatus  status,
+                    int                   code,
+                    gpointer              user_data)
+{
+  HandlerWaits *waits = user_data;
+  g_autoptr(GError) error = NULL;
+
+  waits->n_calls++;
+  waits->wait_ok = cam_process_wait (process, waits->dog->cancellable,
+                                     &error);
+  g_assert_no_error (error);
+  waits->wait_check_ok = cam_process_wait_check (process,
+                                                 waits->dog->cancellable,
+                                                 &waits->wait_check_error);
+  waits->communicate_ok = cam_process_communicate (process, NULL,
+                                                   waits->dog->cancellable,
+                                                   &waits->stdout_buf, NULL,
+                                                   &error);
+  g_assert_no_error (error);
+}
+
+/* A handler of "finished" may wait for the child it announces: the
+ * status is final, so the synchronous calls return at once. */
+static void
+test_wait_from_finished (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  Watchdog dog;
+  HandlerWaits waits = { &dog };
+  CamTestFinished finished;
+
+  watchdog_start (&dog);
+  cam_test_finished_watch (&finished, process);
+  g_signal_connect (process, "finished", G_CALLBACK (finished_then_wait),
+                    &waits);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE);
+  start_exit (process, "7");
+  cam_test_finished_wait (&finished);
+  watchdog_stop (&dog);
+
+  g_assert_cmpuint (waits.n_calls, ==, 1);
+  g_assert_true (waits.wait_ok);
+  g_assert_false (waits.wait_check_ok);
+  g_assert_error (waits.wait_check_error, CAM_PROCESS_ERROR,
+                  CAM_PROCESS_ERROR_EXITED);
+  g_assert_true (waits.communicate_ok);
+  g_assert_nonnull (waits.stdout_buf);
+  g_assert_cmpuint (g_bytes_get_size (waits.stdout_buf), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (process, &waits);
+  g_clear_error (&waits.wait_check_error);
+  g_clear_pointer (&waits.stdout_buf, g_bytes_unref);
+  cam_test_finished_unwatch (&finished);
+}
+
 static void
 test_wait_other_thread (void)
 {
@@ -764,6 +945,39 @@ test_terminate_cancel (void)
   g_assert_cmpuint (finished.n_finished, ==, 0);
 
   kill_and_reap (process, &finished);
+  async_call_clear (&call);
+  cam_test_finished_unwatch (&finished);
+}
+
+/* A child somebody else reaped is finished, not a failure: terminate
+ * completes as a wait does, with the status the kernel kept if any. */
+static void
+test_terminate_foreign_reaped (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  CamTestFinished finished;
+  AsyncCall call = { NULL, &finished };
+  int wstatus = 0;
+  int pid;
+
+  cam_test_finished_watch (&finished, process);
+  start_exit (process, "42");
+  pid = cam_process_get_pid (process);
+  /* Reaped behind our back before the watch could dispatch. */
+  g_assert_cmpint (waitpid (pid, &wstatus, __WALL), ==, pid);
+  g_assert_true (cam_process_get_running (process));
+
+  cam_process_terminate_async (process, 100, NULL, async_call_done, &call);
+  async_call_wait (&call);
+  g_assert_true (cam_process_terminate_finish (process, call.result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (call.n_finished, ==, 1);
+  if (cam_test_have_pidfd_info_exit ())
+    cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 42);
+  else
+    cam_test_assert_exit (process, CAM_PROCESS_EXIT_STATUS_UNKNOWN, -1);
+
   async_call_clear (&call);
   cam_test_finished_unwatch (&finished);
 }
@@ -1095,6 +1309,31 @@ test_stdio_fd_collision (void)
   g_assert_null (cam_process_get_stdout_pipe (process));
 }
 
+/* STDERR_MERGE follows fd 1 wherever it goes, a taken fd included, as
+ * g_subprocess_launcher_take_stdout_fd() with merge does. */
+static void
+test_stdio_merge_taken_stdout (void)
+{
+  g_autoptr(CamProcess) process = cam_process_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  int out[2];
+
+  cam_test_pipe (out);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE);
+  cam_process_take_fd (process, out[1], STDOUT_FILENO);
+  cam_test_start_helper (process, NULL, 0, &error,
+                         "write-fds", "1", "out ", "2", "err", NULL);
+  g_assert_no_error (error);
+  g_assert_true (cam_process_wait_check (process, NULL, &error));
+  g_assert_no_error (error);
+
+  /* start() closed our copy of the write end: EOF once the child is gone. */
+  output = cam_test_read_to_eof (out[0]);
+  g_assert_cmpstr (output, ==, "out err");
+  g_assert_no_errno (close (out[0]));
+}
+
 static void
 test_stdio_conflict (void)
 {
@@ -1277,6 +1516,59 @@ test_communicate_cancel (void)
 /* ------------------------------------------------------------------ */
 /* GInitable construction */
 
+static gpointer
+cancel_soon_thread (gpointer data)
+{
+  /* Not a timing assertion: cancelling before the call starts is fine. */
+  g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+/* A cancelled synchronous communicate() leaves nothing pending: the
+ * object is finalized once dropped (which kills its child) and its
+ * private context (an eventfd) is gone. */
+static void
+test_communicate_sync_cancel_no_leak (void)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fds_before = NULL;
+  g_autofree char *fds_after = NULL;
+  g_autofree char *children = NULL;
+  gboolean finalized = FALSE;
+  CamProcess *process;
+  GThread *thread;
+  int hold_fd;
+
+  cam_test_warm_up ();
+  fds_before = cam_test_list_fds ();
+
+  process = cam_process_new ();
+  g_object_set_data_full (G_OBJECT (process), "cam-test-finalized",
+                          &finalized, set_flag_notify);
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE |
+                                        CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE |
+                                        CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE);
+  hold_fd = start_blocked_cat (process);
+
+  thread = g_thread_new ("cancel", cancel_soon_thread, cancellable);
+  g_assert_false (cam_process_communicate (process, NULL, cancellable, NULL,
+                                           NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_thread_join (thread);
+  g_assert_true (cam_process_get_running (process));
+
+  g_object_unref (process);
+  g_assert_true (finalized);
+  g_assert_no_errno (close (hold_fd));
+
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, ==, "");
+  fds_after = cam_test_list_fds ();
+  g_assert_cmpstr (fds_after, ==, fds_before);
+}
+
 static void
 test_new_start (void)
 {
@@ -1360,6 +1652,39 @@ test_new_cancelled (void)
 }
 
 /* Without argv, init() starts nothing. */
+/* An empty argument vector is one caller mistake with one answer, whether
+ * it reaches start(), cam_process_newv() or g_initable_init(). */
+static void
+test_new_empty_argv (void)
+{
+  const char *empty[] = { NULL };
+  g_autoptr(CamProcess) idle = cam_process_new ();
+  g_autoptr(CamProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *children_before = cam_test_list_children ();
+  g_autofree char *children_after = NULL;
+  GObject *object;
+
+  g_assert_false (cam_process_start (idle, cam_test_helper_path (), empty,
+                                     NULL, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_false (cam_process_get_running (idle));
+  g_clear_error (&error);
+
+  process = cam_process_newv (empty, CAM_PROCESS_STDIO_FLAGS_NONE, &error);
+  g_assert_null (process);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  object = g_initable_new (CAM_TYPE_PROCESS, NULL, &error,
+                           "argv", empty, NULL);
+  g_assert_null (object);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+
+  children_after = cam_test_list_children ();
+  g_assert_cmpstr (children_after, ==, children_before);
+}
+
 static void
 test_new_without_argv (void)
 {
@@ -1453,6 +1778,7 @@ main (int   argc,
   g_test_add_func ("/process/gio/wait-async/cancel", test_wait_async_cancel);
   g_test_add_func ("/process/gio/wait-async/cancelled-before", test_wait_async_cancelled_before);
   g_test_add_func ("/process/gio/wait-async/not-started", test_wait_async_not_started);
+  g_test_add_func ("/process/gio/wait-async/run-dispose", test_wait_async_run_dispose);
 
   g_test_add_func ("/process/gio/wait-check/success", test_wait_check_success);
   g_test_add_func ("/process/gio/wait-check/exit-code", test_wait_check_exit_code);
@@ -1465,11 +1791,14 @@ main (int   argc,
   g_test_add_func ("/process/gio/wait/restart-from-handler",
                    test_wait_restart_from_handler);
   g_test_add_func ("/process/gio/wait/other-thread", test_wait_other_thread);
+  g_test_add_func ("/process/gio/wait/from-finished", test_wait_from_finished);
 
   g_test_add_func ("/process/gio/terminate/sigterm", test_terminate_sigterm);
   g_test_add_func ("/process/gio/terminate/sigkill", test_terminate_sigkill);
   g_test_add_func ("/process/gio/terminate/cancel", test_terminate_cancel);
   g_test_add_func ("/process/gio/terminate/not-running", test_terminate_not_running);
+  g_test_add_func ("/process/gio/terminate/foreign-reaped",
+                   test_terminate_foreign_reaped);
 
   for (gsize i = 0; i < G_N_ELEMENTS (stdio_cases); i++)
     {
@@ -1484,6 +1813,8 @@ main (int   argc,
   g_test_add_func ("/process/gio/stdio/async-write", test_stdio_async_write);
   g_test_add_func ("/process/gio/stdio/fd-collision", test_stdio_fd_collision);
   g_test_add_func ("/process/gio/stdio/conflict", test_stdio_conflict);
+  g_test_add_func ("/process/gio/stdio/merge-taken-stdout",
+                   test_stdio_merge_taken_stdout);
 
   g_test_add_func ("/process/gio/communicate/16mib", test_communicate_16mib);
   g_test_add_func ("/process/gio/communicate/sync", test_communicate_sync);
@@ -1491,12 +1822,15 @@ main (int   argc,
   g_test_add_func ("/process/gio/communicate/no-pipes", test_communicate_no_pipes);
   g_test_add_func ("/process/gio/communicate/unread-stdin", test_communicate_unread_stdin);
   g_test_add_func ("/process/gio/communicate/cancel", test_communicate_cancel);
+  g_test_add_func ("/process/gio/communicate/sync-cancel-no-leak",
+                   test_communicate_sync_cancel_no_leak);
 
   g_test_add_func ("/process/gio/new/start", test_new_start);
   g_test_add_func ("/process/gio/new/error", test_new_error);
   g_test_add_func ("/process/gio/new/init-fails-once", test_new_init_fails_once);
   g_test_add_func ("/process/gio/new/cancelled", test_new_cancelled);
   g_test_add_func ("/process/gio/new/without-argv", test_new_without_argv);
+  g_test_add_func ("/process/gio/new/empty-argv", test_new_empty_argv);
 
   g_test_add_func ("/process/gio/i18n/de", test_i18n_de);
 

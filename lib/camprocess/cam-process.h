@@ -86,13 +86,16 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
   CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
-  CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
-                                      CAM_PROCESS_FLAGS_ISOLATE_NET |
-                                      CAM_PROCESS_FLAGS_ISOLATE_IPC |
-                                      CAM_PROCESS_FLAGS_ISOLATE_PID |
-                                      CAM_PROCESS_FLAGS_NEW_SESSION |
-                                      CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
-                                      CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
+  /* glib-mkenums reads one line at a time and takes any line that starts
+   * with a name for a member: each continuation line of a value starts
+   * with its operator. */
+  CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER
+                                    | CAM_PROCESS_FLAGS_ISOLATE_NET
+                                    | CAM_PROCESS_FLAGS_ISOLATE_IPC
+                                    | CAM_PROCESS_FLAGS_ISOLATE_PID
+                                    | CAM_PROCESS_FLAGS_NEW_SESSION
+                                    | CAM_PROCESS_FLAGS_NO_NEW_PRIVS
+                                    | CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
 } CamProcessFlags;
 
 /**
@@ -112,7 +115,8 @@ typedef enum /*< flags >*/ {
  * @CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE: the child writes its standard
  *   error to `/dev/null`
  * @CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE: the child writes its standard
- *   error wherever its standard output goes
+ *   error wherever its standard output goes: the stdout pipe, `/dev/null`,
+ *   an fd given to [method@Cam.Process.take_fd] for fd 1, or the caller's
  *
  * Where the standard input, output and error of a child go, set with
  * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.new].  At most

@@ -284,6 +284,24 @@ class TestErrors(ProcessTestCase):
             process.start(HELPER, [HELPER, "exit", "0"], [closed_fd])
         self.assertIOError(caught.exception, Gio.IOErrorEnum.INVALID_ARGUMENT)
 
+    def test_empty_argv(self):
+        # One rule for start(), new() and init(): a GError, no critical.
+        process = Cam.Process()
+        with self.assertRaises(GLib.Error) as caught:
+            process.start(HELPER, [], [])
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.INVALID_ARGUMENT)
+        self.assertFalse(process.props.running)
+
+        with self.assertRaises(GLib.Error) as caught:
+            Cam.Process.new([], Cam.ProcessStdioFlags.NONE)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.INVALID_ARGUMENT)
+
+        process = Cam.Process(argv=[])
+        with self.assertRaises(GLib.Error) as caught:
+            process.init(None)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.INVALID_ARGUMENT)
+        self.assertFalse(process.props.running)
+
     def test_signal_without_child(self):
         process = Cam.Process()
         with self.assertRaises(GLib.Error) as caught:
