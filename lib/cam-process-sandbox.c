@@ -62,6 +62,12 @@ cam_process_close_taken_fds (CamProcess *self)
  *   pid; under %CAM_PROCESS_FLAGS_ISOLATE_PID, where getppid() is 0, as
  *   `/proc/self/stat` gives it), so a parent dying during the spawn
  *   cannot leave it running.
+ *   With %CAM_PROCESS_FLAGS_ISOLATE_PID it holds for everything in the
+ *   child's PID namespace: the kernel kills the whole namespace when its
+ *   pid 1, the child, dies, and a seccomp filter keeps the child from
+ *   setting any other death signal (`PR_SET_PDEATHSIG` with anything but
+ *   `SIGKILL` fails with `EPERM`, in its descendants too); no_new_privs
+ *   comes with it, as loading the filter needs it.
  * - %CAM_PROCESS_FLAGS_NEW_SESSION: setsid(): a new session and process
  *   group, without controlling terminal.
  * - %CAM_PROCESS_FLAGS_INHERIT_FDS: fds of the caller without
@@ -136,37 +142,41 @@ cam_process_close_taken_fds (CamProcess *self)
  *   the kernel's attack surface, not a confinement of its own.  Add your
  *   own program with [method@Cam.Process.set_seccomp_filter].
  *
- * %CAM_PROCESS_FLAGS_SANDBOX is the isolation libcamera gives its image
- * processing modules (a user and a network namespace), made safe for a
- * root caller, plus no_new_privs and die-with-parent.  It promises:
+ * %CAM_PROCESS_FLAGS_SANDBOX is the isolation for untrusted code, such as
+ * libcamera's image processing modules: %CAM_PROCESS_FLAGS_ISOLATE_USER,
+ * %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
+ * %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
+ * %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and %CAM_PROCESS_FLAGS_DIE_WITH_PARENT.
+ * What it blocks, and what it does not (yet):
  *
- * - host identity: never uid 0 unless [method@Cam.Process.set_user] asks
- *   for it.  A root caller's child runs as host uid 65534 and gid 65534
- *   with no supplementary groups; another caller's as its own uid and gid
- *   (keeping its supplementary groups, which an unprivileged process
- *   cannot drop).  To the host it is an ordinary process of that uid: it
- *   cannot read or write root's private files (a `0600` file, a `0700`
- *   directory), nor signal processes of other uids.  The child of a caller
- *   that is not root shares its uid, so it may signal (and, where Yama
- *   allows, ptrace) the caller's other processes: add
- *   %CAM_PROCESS_FLAGS_ISOLATE_PID to hide them from it;
- * - inside: uid 0 and gid 0 of its own user namespace, as above;
- * - network: none, only a down `lo`; no abstract Unix socket of the host;
- * - fds: standard input, output and error and the fds it is given, as
- *   without flags; no new privileges through exec; `SIGKILL` when its
- *   parent thread exits.
+ * | the child tries to reach | with SANDBOX |
+ * |---|---|
+ * | the caller's memory, through `/proc/PID/mem` or ptrace, while it shares or copies it before exec | blocked: its user namespace is the caller's, and it is never dumpable as another uid |
+ * | root's private files (`0600`, `0700`), as a root caller's child | blocked: it runs as host uid 65534 with no groups |
+ * | the caller's terminal (`TIOCSTI` keystrokes, `/dev/tty`) | blocked: a new session, no controlling terminal |
+ * | outliving the thread that started it (clearing its death signal, forking, `setsid`) | blocked: it is pid 1 of its PID namespace, which dies with it, and may not give up its `SIGKILL` death signal |
+ * | host processes: `kill()` by pid, by process group, `kill(0)`, pidfds, `/proc/PID` fds | blocked: none is visible from its PID namespace and session |
+ * | System V IPC and POSIX message queues of the host | blocked: a new IPC namespace |
+ * | the network, abstract Unix sockets | blocked: only a down `lo` |
+ * | new privileges through set-user-ID programs | blocked: no_new_privs |
+ * | the caller's files, the host's `/tmp`, path-named Unix sockets (the session bus, X11) | **not blocked**: it sees the host's mounts and may use what its host uid may (a caller that is not root shares its uid) |
+ * | the system call surface (nested namespaces, `mount`, `keyctl`, `bpf`, `io_uring`, …) | **not blocked**: add %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+ * | CPU, memory, fds, processes | **not limited**: see [method@Cam.Process.set_rlimit] and [method@Cam.Process.set_cgroup] |
  *
- * It does not isolate the file system (the child sees the host's mounts and
- * may use whatever its host uid may, or what is world-readable and
- * world-writable), processes (it shares the PID namespace), System V IPC,
- * nor resource use (see [method@Cam.Process.set_rlimit] and
- * [method@Cam.Process.set_cgroup]), and it installs no seccomp filter
- * (add %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS for one).  It
- * needs a kernel with user namespaces enabled for the caller
+ * Inside, it is uid 0 and gid 0 of its own user namespace, as above; it
+ * keeps standard input, output and error and the fds it is given.  As pid
+ * 1 it receives only the signals it has a handler for: `SIGTERM` from
+ * [method@Cam.Process.send_signal] does nothing to a program that does not
+ * catch it, and [method@Cam.Process.terminate_async] then ends it with
+ * `SIGKILL` once its grace period is over.  Its exit code or signal is
+ * reported as for any child.
+ *
+ * It needs a kernel with user namespaces enabled for the caller
  * (`user.max_user_namespaces` above 0; on older Debian and Ubuntu kernels
  * `kernel.unprivileged_userns_clone` for a caller that is not root) and not
- * forbidden by a container's seccomp profile; otherwise start() fails with
- * a #GError that says so.
+ * forbidden by a container's seccomp profile, and seccomp filters;
+ * otherwise start() fails with a #GError that says so, and never falls
+ * back to less isolation.
  *
  * Since: 1.0
  */
