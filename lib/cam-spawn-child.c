@@ -82,7 +82,13 @@ child_fail (const CamSpawnArgs *args,
 
 /* Handlers installed by the parent must not run in the child: reset them
  * to SIG_DFL, as exec would.  Ignored signals stay ignored, as across
- * exec.  Only needed where clone3's CLONE_CLEAR_SIGHAND was not used. */
+ * exec.  Only needed where clone3's CLONE_CLEAR_SIGHAND was not used.
+ *
+ * glibc's sigaction() refuses its internal signals (SIGCANCEL and
+ * SIGSETXID, from __SIGRTMIN to below SIGRTMIN), whose handlers work on
+ * the calling thread's descriptor: the parent's, here.  They get SIG_DFL
+ * through the system call, whose struct is all zeroes for SIG_DFL on
+ * every architecture.  The parent blocked them around the clone. */
 static void
 reset_signal_handlers (void)
 {
@@ -91,7 +97,14 @@ reset_signal_handlers (void)
       struct sigaction sa = { .sa_handler = SIG_DFL };
       struct sigaction old;
 
-      /* SIGKILL, SIGSTOP and glibc's internal signals fail with EINVAL. */
+      if (sig >= __SIGRTMIN && sig < SIGRTMIN)
+        {
+          static const char zeroes[64];
+
+          syscall (SYS_rt_sigaction, sig, zeroes, NULL, (size_t) (_NSIG / 8));
+          continue;
+        }
+      /* SIGKILL and SIGSTOP fail with EINVAL. */
       if (sigaction (sig, NULL, &old) < 0)
         continue;
       if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN)

@@ -846,6 +846,26 @@ release_child (const CamSpawnArgs *args,
   return -errsv;
 }
 
+/* Blocks every signal in the calling thread, as glibc's posix_spawn does,
+ * glibc's internal SIGCANCEL and SIGSETXID included: sigfillset() leaves
+ * them out and pthread_sigmask() never blocks them, yet their handlers
+ * must not run in a child that shares our memory.  The kernel's set is
+ * the first _NSIG bits of a sigset_t. */
+static void
+block_all_signals (sigset_t *saved)
+{
+  sigset_t all;
+
+  memset (&all, 0xff, sizeof all);
+  syscall (SYS_rt_sigprocmask, SIG_SETMASK, &all, saved, (size_t) (_NSIG / 8));
+}
+
+static void
+restore_signals (const sigset_t *saved)
+{
+  syscall (SYS_rt_sigprocmask, SIG_SETMASK, saved, NULL, (size_t) (_NSIG / 8));
+}
+
 /* The signals a program gets with their default action even where the
  * caller ignores them: those that GLib's fork path, Python's subprocess
  * and shells reset, since programs rely on their default (a pipeline's
@@ -929,7 +949,7 @@ cam_spawn (CamSpawnArgs *args,
 {
   CamSpawnReport report = { 0 };
   siginfo_t info;
-  sigset_t all, saved;
+  sigset_t saved;
   int report_fd, sync_fd, sync_peer_fd;
   int read_fd = -1;
   int pidfd = -1;
@@ -998,10 +1018,9 @@ cam_spawn (CamSpawnArgs *args,
    * beside us, and a handler here could write the errno it shares. */
   sigemptyset (&args->child_mask);
   prepare_reset_ignored (&args->reset_ignored);
-  sigfillset (&all);
   if (args->set_ids)
     cam_dumpable_hold ();
-  pthread_sigmask (SIG_SETMASK, &all, &saved);
+  block_all_signals (&saved);
   pid = clone_child (args, &pidfd);
   errsv = -pid;
 
@@ -1019,7 +1038,7 @@ cam_spawn (CamSpawnArgs *args,
     {
       if (sync_peer_fd >= 0)
         close (sync_peer_fd);
-      pthread_sigmask (SIG_SETMASK, &saved, NULL);
+      restore_signals (&saved);
       args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
       set_clone_error (error, args, errsv);
       r = -errsv;
@@ -1030,7 +1049,7 @@ cam_spawn (CamSpawnArgs *args,
   if (r == 0)
     r = read_report (read_fd, &report);
   args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  restore_signals (&saved);
   if (r == 0 && reap_if_died_before_exec (pidfd, &info) > 0)
     {
       cam_clear_fd (&pidfd);
