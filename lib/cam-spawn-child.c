@@ -31,11 +31,13 @@
  *     process may map its own ids once it is in a user namespace of its
  *     own, so the parent need not act after the clone; then mount
  *     propagation made private;
- *  5. chdir, as the final identity;
- *  6. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
- *  7. PR_SET_PDEATHSIG, which any later change of ids would clear, then
+ *  5. PR_SET_PDEATHSIG, which any later change of ids would clear, then
  *     the check that the parent did not die before it was set (the
- *     signal is only sent for a death that comes after);
+ *     signal is only sent for a death that comes after); under
+ *     ISOLATE_PID the check reads the host's /proc, so it comes before
+ *     any step that could change what /proc is;
+ *  6. chdir, as the final identity;
+ *  7. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
  *  8. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
@@ -352,20 +354,6 @@ cam_spawn_child (void *data)
       mount ("none", "/", "none", MS_REC | MS_PRIVATE, /* data= */ NULL) < 0)
     child_fail (args, CAM_SPAWN_STEP_MOUNT_PRIVATE);
 
-  if (args->cwd != NULL && chdir (args->cwd) < 0)
-    child_fail (args, CAM_SPAWN_STEP_CHDIR);
-
-  if (dup_fds (args) < 0)
-    child_fail (args, CAM_SPAWN_STEP_DUP_FDS);
-
-  if (!(args->flags & CAM_PROCESS_FLAGS_INHERIT_FDS) &&
-      close_other_fds (args) < 0)
-    child_fail (args, CAM_SPAWN_STEP_CLOSE_FDS);
-
-  r = set_rlimits (args);
-  if (r >= 0)
-    child_fail_index (args, CAM_SPAWN_STEP_RLIMIT, r);
-
   if (args->flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
     {
       if (prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -379,6 +367,20 @@ cam_spawn_child (void *data)
           child_fail (args, CAM_SPAWN_STEP_PARENT_GONE);
         }
     }
+
+  if (args->cwd != NULL && chdir (args->cwd) < 0)
+    child_fail (args, CAM_SPAWN_STEP_CHDIR);
+
+  if (dup_fds (args) < 0)
+    child_fail (args, CAM_SPAWN_STEP_DUP_FDS);
+
+  if (!(args->flags & CAM_PROCESS_FLAGS_INHERIT_FDS) &&
+      close_other_fds (args) < 0)
+    child_fail (args, CAM_SPAWN_STEP_CLOSE_FDS);
+
+  r = set_rlimits (args);
+  if (r >= 0)
+    child_fail_index (args, CAM_SPAWN_STEP_RLIMIT, r);
 
   if ((args->flags & CAM_PROCESS_FLAGS_NEW_SESSION) && setsid () < 0)
     child_fail (args, CAM_SPAWN_STEP_SETSID);
