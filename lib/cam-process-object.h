@@ -42,6 +42,8 @@ struct _CamProcess
   gboolean              has_user;
   guint32               uid;
   guint32               gid;
+  GArray               *binds;    /* CamSpawnBind, owned strings; in the
+                                   * order given */
 
   /* GInitable construction (cam-process.c). */
   char                **argv;         /* construct-only, nullable */

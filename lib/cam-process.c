@@ -178,6 +178,7 @@ cam_process_finalize (GObject *object)
   g_free (self->cwd);
   g_array_unref (self->taken_fds);
   g_array_unref (self->rlimits);
+  g_array_unref (self->binds);
   g_free (self->cgroup);
   g_strfreev (self->argv);
   g_clear_error (&self->init_error);
@@ -397,6 +398,15 @@ cam_process_class_init (CamProcessClass *klass)
 }
 
 static void
+clear_bind (gpointer data)
+{
+  CamSpawnBind *bind = data;
+
+  g_free (bind->source);
+  g_free (bind->target);
+}
+
+static void
 cam_process_init (CamProcess *self)
 {
   g_mutex_init (&self->lock);
@@ -405,6 +415,8 @@ cam_process_init (CamProcess *self)
   self->exit_code = -1;
   self->taken_fds = g_array_new (FALSE, FALSE, sizeof (CamSpawnFd));
   self->rlimits = g_array_new (FALSE, FALSE, sizeof (CamSpawnRlimit));
+  self->binds = g_array_new (FALSE, FALSE, sizeof (CamSpawnBind));
+  g_array_set_clear_func (self->binds, clear_bind);
 }
 
 /* Starts the child of the "argv" property, once. */
@@ -691,6 +703,8 @@ cam_process_start (CamProcess         *self,
   args.rlimits = (const CamSpawnRlimit *) self->rlimits->data;
   args.n_rlimits = self->rlimits->len;
   args.cgroup = self->cgroup;
+  args.binds = (const CamSpawnBind *) self->binds->data;
+  args.n_binds = self->binds->len;
 
   ok = cam_spawn (&args, &pidfd, &pid, error);
   cam_process_close_taken_fds (self);

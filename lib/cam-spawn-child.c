@@ -35,10 +35,15 @@
  *     the check that the parent did not die before it was set (the
  *     signal is only sent for a death that comes after); under
  *     ISOLATE_PID the check reads the host's /proc, so it comes before
- *     any step that could change what /proc is;
- *  6. chdir, as the final identity;
- *  7. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
- *  8. setsid, then no_new_privs last, then exec.
+ *     the child mounts its own;
+ *  6. the root of its own (ISOLATE_FILES, cam-root-child.c): it needs the
+ *     final identity (the user namespace must own the mount and PID
+ *     namespaces, for the new /proc) and private propagation, and it
+ *     attaches the mount trees the parent cloned, whose fds must still be
+ *     open;
+ *  7. chdir, as the final identity and in the final root;
+ *  8. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
+ *  9. setsid, then no_new_privs last, then exec.
  */
 #include "config.h"
 
@@ -53,6 +58,7 @@
 #include <unistd.h>
 
 #include "cam-process-private.h"
+#include "cam-root-child.h"
 
 static void G_GNUC_NORETURN
 child_fail_index (const CamSpawnArgs *args,
@@ -368,6 +374,9 @@ cam_spawn_child (void *data)
         }
     }
 
+  if (args->n_root_ops > 0 && cam_root_child_setup (args, &r) < 0)
+    child_fail_index (args, CAM_SPAWN_STEP_ROOT, r);
+
   if (args->cwd != NULL && chdir (args->cwd) < 0)
     child_fail (args, CAM_SPAWN_STEP_CHDIR);
 
@@ -389,6 +398,7 @@ cam_spawn_child (void *data)
       prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     child_fail (args, CAM_SPAWN_STEP_NO_NEW_PRIVS);
 
-  execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
+  execve (args->exec_path, (char * const *) args->argv,
+          (char * const *) args->envp);
   child_fail (args, CAM_SPAWN_STEP_EXEC);
 }

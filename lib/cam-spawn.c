@@ -42,6 +42,7 @@
 
 #include "cam-clone.h"
 #include "cam-pidfd-util.h"
+#include "cam-root-plan.h"
 #include "cam-spawn.h"
 
 /* Checks the fd map: every source open, every target unique. */
@@ -498,11 +499,21 @@ prepare_identity (CamSpawnArgs *args)
  * NEWPID when no ids change, so that an unprivileged caller may have a PID
  * namespace too (the new user namespace then owns it).
  *
- * Maps: one line, inside 0 to the child's host id. */
+ * Maps: one line, inside 0 to the child's host id.
+ *
+ * ISOLATE_FILES implies ISOLATE_USER, ISOLATE_MOUNT and ISOLATE_PID; its
+ * root is planned apart, by prepare_root(). */
 static void
 prepare_child_setup (CamSpawnArgs *args)
 {
   CamProcessFlags flags = args->flags;
+
+  /* A root of its own needs a /proc of its own PID namespace, and a user
+   * namespace, without which a root child could mount the disk. */
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_FILES)
+    flags |= CAM_PROCESS_FLAGS_ISOLATE_USER | CAM_PROCESS_FLAGS_ISOLATE_MOUNT |
+             CAM_PROCESS_FLAGS_ISOLATE_PID;
+  args->flags = flags;
 
   if (args->has_user || (flags & CAM_PROCESS_FLAGS_ISOLATE_USER))
     prepare_identity (args);
@@ -531,6 +542,85 @@ prepare_child_setup (CamSpawnArgs *args)
 
   if (flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
     args->parent_pid = getpid ();
+}
+
+/* Plans the root of its own (cam-root-plan.c) for ISOLATE_FILES: the
+ * child then runs args->root_ops, executes the program at its canonical
+ * path and changes to an absolute cwd in that root. */
+static gboolean
+prepare_root (CamSpawnArgs  *args,
+              GError       **error)
+{
+  args->exec_path = args->path;
+  if (!(args->flags & CAM_PROCESS_FLAGS_ISOLATE_FILES))
+    return TRUE;
+
+  args->root_plan = cam_root_plan_new (args->binds, args->n_binds,
+                                       args->path, args->cwd, error);
+  if (args->root_plan == NULL)
+    return FALSE;
+  args->root_ops = cam_root_plan_get_ops (args->root_plan, &args->n_root_ops);
+  args->exec_path = cam_root_plan_get_exec_path (args->root_plan);
+  if (args->cwd != NULL)
+    args->cwd = cam_root_plan_get_cwd (args->root_plan);
+  return TRUE;
+}
+
+/* The error of a failed step of the root setup: names the op. */
+static void
+set_root_error (GError          **error,
+                const CamRootOp  *op,
+                int               errsv)
+{
+  GIOErrorEnum code = g_io_error_from_errno (errsv);
+  const char *msg = g_strerror (errsv);
+
+  switch (op->kind)
+    {
+    case CAM_ROOT_OP_ENTER:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot enter its root on “%s”: %s"),
+                   op->path, msg);
+      break;
+    case CAM_ROOT_OP_MKDIR:
+    case CAM_ROOT_OP_MKFILE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot create mount point “%s”: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_SYMLINK:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot create symbolic link “%s”: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_BIND:
+    case CAM_ROOT_OP_ATTACH:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot bind “%s”: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_REMOUNT:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot make “%s” read-only: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_MOUNT:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot mount %s on “%s”: %s"),
+                   op->fstype, op->name, msg);
+      break;
+    case CAM_ROOT_OP_LOCK:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot lock its mounts in a nested user namespace: %s"),
+                   msg);
+      break;
+    case CAM_ROOT_OP_LEAVE:
+    default:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot detach the root of the host: %s"),
+                   msg);
+      break;
+    }
 }
 
 /* The error of a failed clone. */
@@ -623,6 +713,11 @@ set_child_error (GError             **error,
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to make the mounts of the child process private: %s"),
                    msg);
+      break;
+    case CAM_SPAWN_STEP_ROOT:
+      if (report->index < 0 || (gsize) report->index >= args->n_root_ops)
+        goto invalid;
+      set_root_error (error, &args->root_ops[report->index], report->error);
       break;
     case CAM_SPAWN_STEP_CHDIR:
       g_set_error (error, G_IO_ERROR, code,
@@ -731,6 +826,7 @@ cam_spawn (CamSpawnArgs *args,
            GError      **error)
 {
   CamSpawnReport report = { 0 };
+  const char *cwd = args->cwd;
   sigset_t all, saved;
   int read_fd = -1;
   int pidfd = -1;
@@ -753,6 +849,16 @@ cam_spawn (CamSpawnArgs *args,
   if (!check_fds (args->fds, args->n_fds, error))
     return FALSE;
 
+  /* Binds without a root of its own would change nothing: the child
+   * sees the whole host. */
+  if (args->n_binds > 0 && !(args->flags & CAM_PROCESS_FLAGS_ISOLATE_FILES))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot start “%s”: paths to bind were given without CAM_PROCESS_FLAGS_ISOLATE_FILES"),
+                   args->path);
+      return FALSE;
+    }
+
   args->base_fd = compute_base_fd (args->fds, args->n_fds);
   r = open_report_pipe (args->base_fd, &read_fd, &args->report_fd);
   if (r < 0)
@@ -770,6 +876,12 @@ cam_spawn (CamSpawnArgs *args,
     }
 
   prepare_child_setup (args);
+
+  if (!prepare_root (args, error))
+    {
+      r = -EINVAL;
+      goto out;
+    }
 
   r = prepare_fd_tables (args);
   if (r < 0)
@@ -826,5 +938,10 @@ out:
   cam_clear_fd (&args->report_fd);
   cam_clear_fd (&args->cgroup_fd);
   clear_fd_tables (args);
+  g_clear_pointer (&args->root_plan, cam_root_plan_free);
+  args->root_ops = NULL;
+  args->n_root_ops = 0;
+  args->exec_path = args->path;
+  args->cwd = cwd;
   return r == 0;
 }

@@ -58,6 +58,12 @@ typedef enum {
  *   child
  * @CAM_PROCESS_FLAGS_ISOLATE_MOUNT: a new mount namespace, with
  *   propagation made private
+ * @CAM_PROCESS_FLAGS_ISOLATE_FILES: a root file system of its own: the
+ *   host's system directories read-only, a private `/tmp`, its own `/proc`
+ *   and a minimal `/dev`, the program, and what
+ *   [method@Cam.Process.bind_path] adds; implies
+ *   %CAM_PROCESS_FLAGS_ISOLATE_USER, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT and
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and
  *   %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
@@ -79,6 +85,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_IPC     = 1 << 6,
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
+  CAM_PROCESS_FLAGS_ISOLATE_FILES   = 1 << 9,
   CAM_PROCESS_FLAGS_SANDBOX         = CAM_PROCESS_FLAGS_ISOLATE_USER |
                                       CAM_PROCESS_FLAGS_ISOLATE_NET |
                                       CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
@@ -198,6 +205,11 @@ CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_user        (CamProcess         *self,
                                                    guint32             uid,
                                                    guint32             gid);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_bind_path       (CamProcess         *self,
+                                                   const char         *source,
+                                                   const char         *target,
+                                                   gboolean            writable);
 
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
