@@ -383,7 +383,7 @@ compare_names (gconstpointer a,
 }
 
 /* The root holds the system directories, /dev, /proc, /tmp, the
- * directories leading to the program, and nothing else. */
+ * directories leading to the program, and nothing else; it is read-only. */
 static void
 test_absent (void)
 {
@@ -394,7 +394,7 @@ test_absent (void)
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *stat = NULL, *list = NULL, *expected = NULL;
   g_autofree char *program = g_canonicalize_filename (payload_path (), NULL);
-  g_autofree char *top = NULL;
+  g_autofree char *top = NULL, *write = NULL;
 
   stat = run_payload (process, "stat", "/home", "/root", "/run", "/var",
                       "/sys", "/srv", "/mnt", "/media", "/boot", NULL);
@@ -422,6 +422,10 @@ test_absent (void)
 
   list = run_payload (process, "list", "/", NULL);
   g_assert_cmpstr (g_strchomp (list), ==, expected);
+
+  /* Nothing can be added to the root itself. */
+  write = run_payload (process, "write", "/home", "x", NULL);
+  g_assert_cmpstr (write, ==, "error EROFS\n");
 }
 
 /* The program lives in the build tree: the file is visible at its path,
