@@ -137,6 +137,39 @@ cam_process_close_taken_fds (CamProcess *self)
  *   - every system call of another architecture than the library's: on
  *     x86_64 the 32-bit entry points (`int 0x80`, x32 system calls).  A
  *     32-bit program cannot run under this flag.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_FILES: a root file system of its own, built
+ *   in a tmpfs and entered with pivot_root(); the host's root is detached.
+ *   It implies %CAM_PROCESS_FLAGS_ISOLATE_USER,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_MOUNT and %CAM_PROCESS_FLAGS_ISOLATE_PID
+ *   (a `/proc` of its own needs a PID namespace of its own, and a root
+ *   child without a user namespace could mount the disk).  The root holds:
+ *   `/usr`, `/etc`, `/bin`, `/sbin`, `/lib`, `/lib32`, `/lib64` and
+ *   `/libx32` where the host has them, read-only (with every mount below
+ *   them), a symlink as the same symlink (`/bin -> usr/bin` on a merged
+ *   `/usr`); an empty private writable `/tmp`; a `/proc` of its own PID
+ *   namespace, where it is pid 1 and sees only its own descendants; a
+ *   minimal `/dev`: the host's `null`, `zero`, `full`, `random`,
+ *   `urandom` and `tty`, a private `/dev/pts` instance with `/dev/ptmx`, an
+ *   empty `/dev/shm`, and the symlinks `fd`, `stdin`, `stdout` and
+ *   `stderr` into `/proc/self/fd`; the program itself, as a read-only
+ *   file at its canonical path, if no system directory holds it (an
+ *   interpreter it names in a `#!` line is not added: bind it); the paths
+ *   given to [method@Cam.Process.bind_path].  Nothing else: no `/home`,
+ *   `/root`, `/run`, `/var`, `/srv`, `/mnt`, `/media` or `/sys`, no other
+ *   host device.  The directories leading to a visible path exist, empty,
+ *   and the root itself is read-only.  The child starts in `/` unless
+ *   [method@Cam.Process.set_cwd] was called; a relative directory is
+ *   resolved from the caller's, a relative program path from the set
+ *   directory, else the caller's, as without the flag.  The directory must
+ *   be visible in the new root, or start() fails with a #GError
+ *   (%G_IO_ERROR_NOT_FOUND) and no child is left.  The
+ *   child is executed at the canonical path of the program.  The mounts
+ *   stay as they were made: a seccomp filter refuses the program every
+ *   mount system call (mount(), umount2(), pivot_root(), the new mount
+ *   API) with `EPERM`, so that, for all its capabilities in its user
+ *   namespace, it can neither remount a read-only bind read-write nor
+ *   unmount one; no_new_privs comes with it, as loading the filter needs
+ *   it.
  *
  *   The rest of the system is allowed: it is a deny list that narrows
  *   the kernel's attack surface, not a confinement of its own.  Add your
@@ -446,4 +479,65 @@ cam_process_set_seccomp_filter (CamProcess  *self,
   if (program != NULL)
     self->seccomp_program = g_bytes_ref (program);
   return TRUE;
+}
+
+/**
+ * cam_process_bind_path:
+ * @self: a #CamProcess
+ * @source: (type filename): an absolute host path, a file or a directory
+ * @target: (type filename) (nullable): the absolute path where the child
+ *   sees it, or %NULL for @source
+ * @writable: whether the child may write to it
+ *
+ * Makes the host path @source visible at @target in the root of the
+ * children started from now on with %CAM_PROCESS_FLAGS_ISOLATE_FILES:
+ * a recursive bind mount, read-only (with every mount below it) unless
+ * @writable.  A writable bind gives the child what its host identity may
+ * do there: the caller sees its writes.
+ *
+ * @source is opened by [method@Cam.Process.start] in the caller, with the
+ * caller's rights, and bound from that file descriptor: the child never
+ * looks it up itself, so a root caller may bind its own `0700` directory
+ * to a child that runs as another uid (what the child may do inside still
+ * depends on its own rights).  Symlinks in @source are followed.  A
+ * @source that cannot be opened makes start() fail with a #GError naming
+ * it (%G_IO_ERROR_NOT_FOUND where it does not exist) before any child is
+ * created.
+ *
+ * Binds are made in the order given, after the system directories, `/tmp`,
+ * `/dev` and `/proc`, so that a later one may lie inside an earlier one
+ * (or inside `/tmp`).  The directories leading to @target are created
+ * where missing, but not inside a read-only bind, where @target must exist
+ * already.
+ *
+ * Relative paths, and `/` as @target, are programming errors.  Binds are only meaningful in a
+ * root of the child's own: start() fails with
+ * %G_IO_ERROR_INVALID_ARGUMENT when binds were given but
+ * %CAM_PROCESS_FLAGS_ISOLATE_FILES is not set.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_bind_path (CamProcess *self,
+                       const char *source,
+                       const char *target,
+                       gboolean    writable)
+{
+  CamSpawnBind bind;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (source != NULL && g_path_is_absolute (source));
+  g_return_if_fail (target == NULL || g_path_is_absolute (target));
+
+  bind.target = g_canonicalize_filename (target != NULL ? target : source,
+                                         "/");
+  if (g_str_equal (bind.target, "/"))
+    {
+      g_critical ("%s: the root of the child cannot be replaced", G_STRFUNC);
+      g_free (bind.target);
+      return;
+    }
+  bind.source = g_strdup (source);
+  bind.writable = writable;
+  g_array_append_val (self->binds, bind);
 }

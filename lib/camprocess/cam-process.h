@@ -63,6 +63,12 @@ typedef enum {
  *   has no use for and that could open a way out (new namespaces, mounts,
  *   ptrace, keyrings, bpf, io_uring, `TIOCSTI`, 32-bit system calls and
  *   more); implies %CAM_PROCESS_FLAGS_NO_NEW_PRIVS
+ * @CAM_PROCESS_FLAGS_ISOLATE_FILES: a root file system of its own: the
+ *   host's system directories read-only, a private `/tmp`, its own `/proc`
+ *   and a minimal `/dev`, the program, and what
+ *   [method@Cam.Process.bind_path] adds; implies
+ *   %CAM_PROCESS_FLAGS_ISOLATE_USER, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT and
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
@@ -86,6 +92,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
   CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
+  CAM_PROCESS_FLAGS_ISOLATE_FILES   = 1 << 10,
   /* glib-mkenums reads one line at a time and takes any line that starts
    * with a name for a member: each continuation line of a value starts
    * with its operator. */
@@ -216,6 +223,11 @@ CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_set_seccomp_filter (CamProcess      *self,
                                                       GBytes          *program,
                                                       GError         **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_bind_path       (CamProcess         *self,
+                                                   const char         *source,
+                                                   const char         *target,
+                                                   gboolean            writable);
 
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
