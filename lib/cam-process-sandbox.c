@@ -178,23 +178,28 @@ cam_process_close_taken_fds (CamProcess *self)
  * %CAM_PROCESS_FLAGS_SANDBOX is the isolation for untrusted code, such as
  * libcamera's image processing modules: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  * %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
- * %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
- * %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and %CAM_PROCESS_FLAGS_DIE_WITH_PARENT.
- * What it blocks, and what it does not (yet):
+ * %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT,
+ * %CAM_PROCESS_FLAGS_ISOLATE_FILES, %CAM_PROCESS_FLAGS_NEW_SESSION,
+ * %CAM_PROCESS_FLAGS_NO_NEW_PRIVS, %CAM_PROCESS_FLAGS_DIE_WITH_PARENT and
+ * %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS.  What it blocks, and what it does
+ * not:
  *
  * | the child tries to reach | with SANDBOX |
  * |---|---|
  * | the caller's memory, through `/proc/PID/mem` or ptrace, while it shares or copies it before exec | blocked: its user namespace is the caller's, and it is never dumpable as another uid |
- * | root's private files (`0600`, `0700`), as a root caller's child | blocked: it runs as host uid 65534 with no groups |
- * | the caller's terminal (`TIOCSTI` keystrokes, `/dev/tty`) | blocked: a new session, no controlling terminal |
+ * | the caller's files, `~/.ssh`, root's private files | blocked: a root of its own holds only the system directories, read-only, and what [method@Cam.Process.bind_path] gives it; a root caller's child also runs as host uid 65534 with no groups |
+ * | the host's `/tmp`, `/run`, `/var`, `/home`, `/sys`, device nodes | blocked: its own empty `/tmp`, a minimal `/dev`, nothing else |
+ * | path-named Unix sockets (the session bus, X11) | blocked: not in its root unless bound |
+ * | the caller's terminal (`TIOCSTI` keystrokes, `/dev/tty`) | blocked: a new session without controlling terminal, and `TIOCSTI` and `TIOCLINUX` refused |
  * | outliving the thread that started it (clearing its death signal, forking, `setsid`) | blocked: it is pid 1 of its PID namespace, which dies with it, and may not give up its `SIGKILL` death signal |
- * | host processes: `kill()` by pid, by process group, `kill(0)`, pidfds, `/proc/PID` fds | blocked: none is visible from its PID namespace and session |
+ * | host processes: `kill()` by pid, by process group, `kill(0)`, pidfds, `/proc/PID` fds | blocked: none is visible from its PID namespace, its `/proc` and its session |
  * | System V IPC and POSIX message queues of the host | blocked: a new IPC namespace |
  * | the network, abstract Unix sockets | blocked: only a down `lo` |
  * | new privileges through set-user-ID programs | blocked: no_new_privs |
- * | the caller's files, the host's `/tmp`, path-named Unix sockets (the session bus, X11) | **not blocked**: it sees the host's mounts and may use what its host uid may (a caller that is not root shares its uid) |
- * | the system call surface (nested namespaces, `mount`, `keyctl`, `bpf`, `io_uring`, …) | **not blocked**: add %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+ * | the kernel's wider surface: nested namespaces, `mount`, `ptrace`, keyrings, `bpf`, `io_uring`, `perf_event_open`, 32-bit system calls | blocked: refused with `EPERM` by the seccomp filter |
+ * | what it was given: its fds, its binds (writable ones for writing) | allowed, as asked |
  * | CPU, memory, fds, processes | **not limited**: see [method@Cam.Process.set_rlimit] and [method@Cam.Process.set_cgroup] |
+ * | the kernel itself: a bug in a system call the filter allows | **not blocked**: narrow the surface further with [method@Cam.Process.set_seccomp_filter] |
  *
  * Inside, it is uid 0 and gid 0 of its own user namespace, as above; it
  * keeps standard input, output and error and the fds it is given.  As pid

@@ -558,7 +558,8 @@ test_binds_need_flag (void)
 {
   g_autoptr(CamProcess) process = cam_process_new ();
 
-  cam_process_set_flags (process, CAM_PROCESS_FLAGS_SANDBOX);
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   cam_process_bind_path (process, "/usr", NULL, FALSE);
   assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                       "CAM_PROCESS_FLAGS_ISOLATE_FILES", NULL);

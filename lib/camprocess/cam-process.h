@@ -71,8 +71,10 @@ typedef enum {
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
- *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
- *   %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_FILES, %CAM_PROCESS_FLAGS_NEW_SESSION,
+ *   %CAM_PROCESS_FLAGS_NO_NEW_PRIVS, %CAM_PROCESS_FLAGS_DIE_WITH_PARENT and
+ *   %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS
  *
  * How [method@Cam.Process.start] sets up the child before it executes the
  * program; see [method@Cam.Process.set_flags] for the details and for what
@@ -100,9 +102,12 @@ typedef enum /*< flags >*/ {
                                     | CAM_PROCESS_FLAGS_ISOLATE_NET
                                     | CAM_PROCESS_FLAGS_ISOLATE_IPC
                                     | CAM_PROCESS_FLAGS_ISOLATE_PID
+                                    | CAM_PROCESS_FLAGS_ISOLATE_MOUNT
+                                    | CAM_PROCESS_FLAGS_ISOLATE_FILES
                                     | CAM_PROCESS_FLAGS_NEW_SESSION
                                     | CAM_PROCESS_FLAGS_NO_NEW_PRIVS
-                                    | CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
+                                    | CAM_PROCESS_FLAGS_DIE_WITH_PARENT
+                                    | CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS,
 } CamProcessFlags;
 
 /**
