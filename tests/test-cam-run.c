@@ -356,7 +356,7 @@ own_namespace (const char *name)
 {
   g_autofree char *path = g_strdup_printf ("/proc/self/ns/%s", name);
   g_autoptr(GError) error = NULL;
-  char *link = g_file_read_link (path, &error);
+  g_autofree char *link = g_file_read_link (path, &error);
 
   g_assert_no_error (error);
   return g_strconcat (link, "\n", NULL);
