@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A pidfd polls readable once its process has exited.  The source then
- * reaps the child (cam_pidfd_reap()) and calls its CamPidfdSourceFunc once
- * with the final status.  Each source watches one fd: an exit costs one
+ * reaps the child (cam_pidfd_reap_rusage()), hands the resource usage to its
+ * owner, a CamProcess, and calls its CamPidfdSourceFunc once with the final
+ * status.  Each source watches one fd: an exit costs one
  * wakeup and one waitid(), whatever the number of other children.
  *
  * The pidfd is borrowed: the owner closes it after destroying the source,
@@ -16,6 +17,7 @@
 
 #include "cam-pidfd-source.h"
 #include "cam-pidfd-util.h"
+#include "cam-process-object.h"
 
 /* A readable pidfd whose status is not there yet is retried every
  * RETRY_INTERVAL_MS with the fd out of the poll, so that the context does
@@ -40,6 +42,7 @@ cam_pidfd_source_dispatch (GSource     *source,
   CamPidfdSourceFunc func = (CamPidfdSourceFunc) (void (*) (void)) callback;
   g_autoptr(GObject) owner = NULL;
   CamProcessExitStatus status;
+  struct rusage ru;
   int code;
   int r;
 
@@ -55,7 +58,7 @@ cam_pidfd_source_dispatch (GSource     *source,
   if (owner == NULL)
     return G_SOURCE_REMOVE;
 
-  r = cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
+  r = cam_pidfd_reap_rusage (self->pidfd, FALSE, &status, &code, &ru);
   if (r == -EAGAIN && self->n_retries >= MAX_RETRIES)
     {
       /* Reaped by somebody else, and the kernel keeps no status. */
@@ -80,6 +83,10 @@ cam_pidfd_source_dispatch (GSource     *source,
       code = -1;
     }
 
+  /* Before the callback, which announces the exit: "finished" handlers
+   * and waits may already ask for it. */
+  cam_process_set_resource_usage (CAM_PROCESS (owner), r > 0 ? &ru : NULL);
+
   if (func != NULL)
     func (status, code, owner);
   return G_SOURCE_REMOVE;
@@ -101,7 +108,7 @@ static GSourceFuncs cam_pidfd_source_funcs = {
 /**
  * cam_pidfd_source_new:
  * @pidfd: the pidfd of a child of this process (borrowed from @owner)
- * @owner: the object that owns @pidfd, held by a weak reference
+ * @owner: the #CamProcess that owns @pidfd, held by a weak reference
  *
  * Creates a source whose callback, a CamPidfdSourceFunc set with
  * g_source_set_callback(), runs once when the child has exited and been

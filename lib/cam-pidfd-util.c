@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/pidfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,18 +103,39 @@ cam_pidfd_send_signal (int pidfd,
   return -errno;
 }
 
+/* The kernel fills a struct rusage of longs and struct __kernel_old_timeval;
+ * glibc's struct rusage has the same layout unless a 32-bit build asks for
+ * 64-bit time_t, where the raw waitid() below would misplace every field. */
+G_STATIC_ASSERT (sizeof (struct timeval) == 2 * sizeof (long));
+
+/* waitid() with the fifth argument of the system call, which glibc's
+ * wrapper passes as NULL: the resource usage of the reaped child (and of
+ * its reaped descendants), as wait4() reports it for a pid. */
+static int
+raw_waitid (idtype_t       idtype,
+            id_t           id,
+            siginfo_t     *info,
+            int            options,
+            struct rusage *ru)
+{
+  return (int) syscall (SYS_waitid, idtype, id, info, options, ru);
+}
+
 /**
- * cam_pidfd_reap:
+ * cam_pidfd_reap_rusage:
  * @pidfd: a pidfd of our child
  * @block: whether to wait for the child to exit
  * @ret_status: (out): how it ended
  * @ret_code: (out): exit code, signal number, or -1 when unknown
+ * @ret_rusage: (out): the kernel's resource usage of the reaped child,
+ *   zeroed when we did not reap it ourselves
  *
  * Reaps the child with waitid(P_PIDFD).  When a foreign waitpid(-1) or
  * SIGCHLD handler reaped it first (ECHILD), recovers the status from the
  * pidfd itself, or reports %CAM_PROCESS_EXIT_STATUS_UNKNOWN where the
- * kernel keeps none.  __WALL: a child whose exec failed still has exit
- * signal 0, and waitid() without __WALL does not see such a "clone" child.
+ * kernel keeps none; the resource usage went to that reaper.  __WALL: a
+ * child whose exec failed still has exit signal 0, and waitid() without
+ * __WALL does not see such a "clone" child.
  *
  * Without @block, -EAGAIN also means that a foreign reaper has claimed the
  * child but the kernel has not yet recorded its status for the pidfd (or
@@ -119,23 +143,26 @@ cam_pidfd_send_signal (int pidfd,
  * status as unknown after a while.  With @block, that case reports
  * %CAM_PROCESS_EXIT_STATUS_UNKNOWN at once.
  *
- * Returns: 0 when the status is final, -EAGAIN when the child has not been
- *   reaped yet or its status is not there yet (only without @block),
- *   another -errno on failure
+ * Returns: 1 when we reaped the child and @ret_rusage is filled, 0 when
+ *   the status is final but came from the pidfd (or is unknown), -EAGAIN
+ *   when the child has not been reaped yet or its status is not there yet
+ *   (only without @block), another -errno on failure
  */
 int
-cam_pidfd_reap (int                   pidfd,
-                gboolean              block,
-                CamProcessExitStatus *ret_status,
-                int                  *ret_code)
+cam_pidfd_reap_rusage (int                   pidfd,
+                       gboolean              block,
+                       CamProcessExitStatus *ret_status,
+                       int                  *ret_code,
+                       struct rusage        *ret_rusage)
 {
   siginfo_t info = { 0 };
+  struct rusage ru = { 0 };
   int wstatus;
   int r;
 
   do
-    r = waitid (P_PIDFD, (id_t) pidfd, &info,
-                WEXITED | __WALL | (block ? 0 : WNOHANG));
+    r = raw_waitid (P_PIDFD, (id_t) pidfd, &info,
+                    WEXITED | __WALL | (block ? 0 : WNOHANG), &ru);
   while (r < 0 && errno == EINTR);
 
   if (r == 0)
@@ -155,7 +182,8 @@ cam_pidfd_reap (int                   pidfd,
           *ret_status = CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT;
           *ret_code = info.si_status;
         }
-      return 0;
+      *ret_rusage = ru;
+      return 1;
     }
 
   r = -errno;
@@ -172,7 +200,33 @@ cam_pidfd_reap (int                   pidfd,
       *ret_status = CAM_PROCESS_EXIT_STATUS_UNKNOWN;
       *ret_code = -1;
     }
+  memset (ret_rusage, 0, sizeof *ret_rusage);
   return 0;
+}
+
+/**
+ * cam_pidfd_reap:
+ * @pidfd: a pidfd of our child
+ * @block: whether to wait for the child to exit
+ * @ret_status: (out): how it ended
+ * @ret_code: (out): exit code, signal number, or -1 when unknown
+ *
+ * cam_pidfd_reap_rusage() for a caller that has no use for the resource
+ * usage.
+ *
+ * Returns: 0 when the status is final, -EAGAIN when the child has not been
+ *   reaped yet (only without @block), another -errno on failure
+ */
+int
+cam_pidfd_reap (int                   pidfd,
+                gboolean              block,
+                CamProcessExitStatus *ret_status,
+                int                  *ret_code)
+{
+  struct rusage ru;
+  int r = cam_pidfd_reap_rusage (pidfd, block, ret_status, ret_code, &ru);
+
+  return MIN (r, 0);
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <linux/types.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "camprocess/cam-process.h"
@@ -53,6 +54,11 @@ int      cam_pidfd_reap             (int                   pidfd,
                                      gboolean              block,
                                      CamProcessExitStatus *ret_status,
                                      int                  *ret_code);
+int      cam_pidfd_reap_rusage      (int                   pidfd,
+                                     gboolean              block,
+                                     CamProcessExitStatus *ret_status,
+                                     int                  *ret_code,
+                                     struct rusage        *ret_rusage);
 gboolean cam_close_range_supported  (void);
 gboolean cam_waitid_pidfd_supported (void);
 int      cam_compare_int            (const void           *a,

@@ -9,6 +9,8 @@
  */
 #pragma once
 
+#include <sys/resource.h>
+
 #include "camprocess/cam-process.h"
 #include "cam-process-private.h"
 
@@ -65,6 +67,13 @@ struct _CamProcess
   GOutputStream        *stdin_pipe;   /* owned, nullable; of the last child */
   GInputStream         *stdout_pipe;  /* owned, nullable; of the last child */
   GInputStream         *stderr_pipe;  /* owned, nullable; of the last child */
+
+  /* Resource usage of the last child (cam-process-rusage.c), guarded by
+   * @lock; set by the pidfd source just before the exit is announced. */
+  gboolean              has_rusage;   /* we reaped it ourselves */
+  guint64               user_usec;
+  guint64               system_usec;
+  guint64               max_rss_kib;
 };
 
 /* A function's own address as a GTask source tag.  The detour through an
@@ -79,6 +88,10 @@ void cam_process_child_exited   (CamProcessExitStatus  status,
 
 /* cam-process-sandbox.c */
 void cam_process_close_taken_fds (CamProcess *self);
+
+/* cam-process-rusage.c */
+void cam_process_set_resource_usage (CamProcess          *self,
+                                     const struct rusage *ru);
 
 /* cam-process-io.c: the stdio of one start.  cam_process_stdio_open()
  * fills @map with the child's ends (at most one entry per fd 0, 1, 2);

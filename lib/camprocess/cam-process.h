@@ -259,6 +259,11 @@ CAM_AVAILABLE_IN_ALL
 CamProcessExitStatus  cam_process_get_exit_status (CamProcess         *self);
 CAM_AVAILABLE_IN_ALL
 int                   cam_process_get_exit_code   (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_resource_usage (CamProcess      *self,
+                                                      guint64         *user_usec,
+                                                      guint64         *system_usec,
+                                                      guint64         *max_rss_kib);
 
 /* Standard input, output and error (cam-process-io.c) */
 CAM_AVAILABLE_IN_ALL
