@@ -62,7 +62,7 @@ extern char **environ;
  * pidfd.
  *
  * A `CamProcess` starts one child at a time, with
- * [method@Cam.Process.start] or in one call with [ctor@Cam.Process.new],
+ * [method@Cam.Process.start] or in one call with [ctor@Cam.Process.newv],
  * and watches its pidfd from the #GMainContext that was thread-default at
  * the start.  When the child exits, it reaps it and emits
  * [signal@Cam.Process::finished].  It installs no `SIGCHLD` handler and
@@ -378,7 +378,7 @@ cam_process_class_init (CamProcessClass *klass)
    * The argument vector of the child that [method@Gio.Initable.init]
    * starts, `argv[0]` being the path of the program (not searched in
    * `PATH`), or %NULL for a process that [method@Cam.Process.start]
-   * starts.  [ctor@Cam.Process.new] sets it.  An empty vector makes init()
+   * starts.  [ctor@Cam.Process.newv] sets it.  An empty vector makes init()
    * fail with %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
@@ -499,9 +499,10 @@ cam_process_initable_iface_init (GInitableIface *iface)
  * Creates a process object with no child.  Configure it, then call
  * [method@Cam.Process.start].
  *
- * Bindings see [ctor@Cam.Process.new] (cam_process_newv()) under this
- * name; they create an idle process with the plain GObject constructor
- * (`Cam.Process()` in Python).
+ * Bindings see [ctor@Cam.Process.newv] under this name
+ * (`Cam.Process.new()`); they create an idle process with the plain
+ * GObject constructor (`Cam.Process()` in Python, `new Cam.Process()` in
+ * GJS).
  *
  * Returns: (transfer full): a new #CamProcess
  *
@@ -525,6 +526,10 @@ cam_process_new (void)
  * [property@Cam.Process:argv] and [property@Cam.Process:stdio-flags]
  * properties, then [method@Gio.Initable.init].  Other properties can be
  * given that way too, with g_initable_new().
+ *
+ * Language bindings call this one `Cam.Process.new()`, in place of the
+ * argument-less [ctor@Cam.Process.new]; there an idle process comes from
+ * the plain GObject constructor.
  *
  * The child's exit is watched from the thread-default #GMainContext, as
  * with [method@Cam.Process.start], whose errors this returns.

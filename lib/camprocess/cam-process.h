@@ -131,7 +131,7 @@ typedef enum /*< flags >*/ {
  *   an fd given to [method@Cam.Process.take_fd] for fd 1, or the caller's
  *
  * Where the standard input, output and error of a child go, set with
- * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.new].  At most
+ * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.newv].  At most
  * one flag per stream: combining two `STDIN_`, two `STDOUT_` or two
  * `STDERR_` flags is a programming error.
  *
