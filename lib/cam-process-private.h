@@ -86,6 +86,9 @@ typedef struct {
   const char * const *argv;
   const char * const *envp;
   const char         *cwd;          /* nullable */
+  const char * const *script_argv;  /* nullable: { "/bin/sh", path,
+                                     * argv[1], … }, executed when path
+                                     * fails with ENOEXEC */
   const CamSpawnFd   *fds;
   gsize               n_fds;
 

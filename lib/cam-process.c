@@ -52,6 +52,7 @@
 #include "cam-pidfd-util.h"
 #include "cam-process-object.h"
 #include "cam-spawn.h"
+#include "cam-spawn-path.h"
 
 extern char **environ;
 
@@ -375,9 +376,9 @@ cam_process_class_init (CamProcessClass *klass)
    * CamProcess:argv: (type GStrv)
    *
    * The argument vector of the child that [method@Gio.Initable.init]
-   * starts, `argv[0]` being the path of the program (not searched in
-   * `PATH`), or %NULL for a process that [method@Cam.Process.start]
-   * starts.  [ctor@Cam.Process.new] sets it.  An empty vector makes init()
+   * starts, `argv[0]` being the program (a name without a slash is
+   * searched in `PATH`, as by [method@Cam.Process.start]), or %NULL for a
+   * process that [method@Cam.Process.start] starts.  [ctor@Cam.Process.new] sets it.  An empty vector makes init()
    * fail with %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
@@ -504,7 +505,8 @@ cam_process_new (void)
 /**
  * cam_process_newv: (rename-to cam_process_new)
  * @argv: (array zero-terminated=1) (element-type filename): the argument
- *   vector; `argv[0]` is the path of the program, not searched in `PATH`
+ *   vector; `argv[0]` is the program, searched in `PATH` when it has no
+ *   slash (see [method@Cam.Process.start])
  * @flags: where the child's standard input, output and error go
  * @error: return location for a #GError
  *
@@ -568,7 +570,8 @@ cam_process_set_environ (CamProcess         *self,
  *   %NULL to inherit the caller's
  *
  * Sets the working directory of the children started from now on.  A
- * relative program path given to [method@Cam.Process.start] is resolved
+ * relative program path given to [method@Cam.Process.start] (one with a
+ * slash, or one found through a relative element of `PATH`) is resolved
  * from this directory, as with posix_spawn().
  *
  * Since: 1.0
@@ -653,6 +656,35 @@ cam_process_child_exited (CamProcessExitStatus status,
   cam_process_complete_waits (self, waits, status, code);
 }
 
+/* Finds a @path without a slash in PATH (see cam-spawn-path.c): the
+ * caller's, or with SEARCH_PATH_FROM_ENVP that of @envp, the child's; as
+ * in g_spawn, an unset one falls back to the caller's, then to the
+ * default.  *@ret_program is the path found, or NULL for a @path with a
+ * slash, which is executed as it is. */
+static gboolean
+cam_process_resolve_program (CamProcess          *self,
+                             const char          *path,
+                             const char * const  *envp,
+                             char               **ret_program,
+                             GError             **error)
+{
+  const char *search_path = NULL;
+
+  *ret_program = NULL;
+  if (strchr (path, '/') != NULL)
+    return TRUE;
+
+  if (self->flags & CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP)
+    search_path = g_environ_getenv ((char **) envp, "PATH");
+  if (search_path == NULL)
+    search_path = g_getenv ("PATH");
+  if (search_path == NULL)
+    search_path = CAM_SPAWN_DEFAULT_PATH;
+
+  *ret_program = cam_spawn_find_program (path, search_path, self->cwd, error);
+  return *ret_program != NULL;
+}
+
 /* Releases the claim of a start() that failed. */
 static void
 end_start (CamProcess *self)
@@ -665,8 +697,8 @@ end_start (CamProcess *self)
 /**
  * cam_process_start:
  * @self: a #CamProcess
- * @path: (type filename): the program to execute; it is not searched in
- *   `PATH`
+ * @path: (type filename): the program to execute: a path, or a name
+ *   without a slash to search in `PATH`
  * @argv: (array zero-terminated=1) (element-type filename) (nullable): the
  *   argument vector, `argv[0]` included, or %NULL for `{ path, NULL }`
  * @fds: (array length=n_fds) (nullable): file descriptors the child inherits
@@ -696,6 +728,20 @@ end_start (CamProcess *self)
  * program is touched.  When it exits, [signal@Cam.Process::finished] is
  * emitted from that context.
  *
+ * A @path without a slash is searched in `PATH` as GSubprocess and
+ * execvp() search it, by the caller before the clone: the directories of
+ * the caller's `PATH` (with %CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP, of
+ * the `PATH` of the child's environment, falling back to the caller's)
+ * are tried in order, an empty element meaning the working directory of
+ * the child, and the first that holds an executable regular file wins.
+ * Without any `PATH`, the list is `/bin:/usr/bin:.`, as in GSubprocess
+ * (glibc's execvp() uses `/bin:/usr/bin`).  A name found nowhere fails
+ * with %G_IO_ERROR_NOT_FOUND, or %G_IO_ERROR_PERMISSION_DENIED when only
+ * files that cannot be executed bear it; no child is created then.
+ * `argv[0]` is passed unchanged.  A program that the kernel refuses with
+ * `ENOEXEC`, a script without `#!`, runs through `/bin/sh` as with
+ * execvp(): `/bin/sh path argv[1] …`.
+ *
  * start() returns once the child has executed @path.  When anything fails
  * before that (a missing program, a bad fd, a directory that does not
  * exist, a setup step the kernel refuses, an fd given twice to the same
@@ -720,6 +766,9 @@ cam_process_start (CamProcess         *self,
                    GError            **error)
 {
   const char *default_argv[] = { path, NULL };
+  g_autofree char *program = NULL;
+  g_autofree char **script_argv = NULL;
+  const char * const *envp;
   g_autofree CamSpawnFd *fd_map = NULL;
   CamSpawnArgs args = { 0 };
   CamProcessStdio stdio;
@@ -767,6 +816,18 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
+  envp = self->envp != NULL ? (const char * const *) self->envp
+                            : (const char * const *) environ;
+  if (!cam_process_resolve_program (self, path, envp, &program, error))
+    {
+      cam_process_close_taken_fds (self);
+      end_start (self);
+      return FALSE;
+    }
+  if (program != NULL)
+    path = program;
+  script_argv = cam_spawn_script_argv (path, argv != NULL ? argv : default_argv);
+
   /* STDERR_MERGE follows fd 1 to an fd taken for it. */
   stdout_fd = STDOUT_FILENO;
   for (guint i = 0; i < self->taken_fds->len; i++)
@@ -792,9 +853,9 @@ cam_process_start (CamProcess         *self,
 
   args.path = path;
   args.argv = argv != NULL ? argv : default_argv;
-  args.envp = self->envp != NULL ? (const char * const *) self->envp
-                                 : (const char * const *) environ;
+  args.envp = envp;
   args.cwd = self->cwd;
+  args.script_argv = (const char * const *) script_argv;
   args.fds = fd_map;
   args.n_fds = n_map;
   args.flags = self->flags;

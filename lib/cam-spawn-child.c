@@ -43,7 +43,9 @@
  *  9. the seccomp filters last, the built-in one then the caller's, so
  *     that no earlier step runs under them (a caller's filter may refuse
  *     anything), then exec.  The prepared programs are only passed to
- *     the kernel, which copies them.
+ *     the kernel, which copies them.  A program the kernel refuses with
+ *     ENOEXEC (a script without "#!") is executed again through /bin/sh
+ *     with the argument vector the parent prepared.
  */
 #include "config.h"
 
@@ -393,5 +395,13 @@ cam_spawn_child (void *data)
       child_fail_index (args, CAM_SPAWN_STEP_SECCOMP, i);
 
   execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
+  /* A script without "#!" runs through /bin/sh, as with execvp(); a
+   * failure of that reports the script's own ENOEXEC. */
+  if (errno == ENOEXEC && args->script_argv != NULL)
+    {
+      execve (args->script_argv[0], (char * const *) args->script_argv,
+              (char * const *) args->envp);
+      errno = ENOEXEC;
+    }
   child_fail (args, CAM_SPAWN_STEP_EXEC);
 }

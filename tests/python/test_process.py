@@ -321,5 +321,24 @@ class TestErrors(ProcessTestCase):
         self.assertIOError(caught.exception, Gio.IOErrorEnum.PENDING)
 
 
+class TestSearchPath(ProcessTestCase):
+    def test_new_true(self):
+        # The GSubprocess idiom: a bare name, searched in PATH.
+        process = self.track(Cam.Process.new(["true"], 0))
+        self.assertTrue(process.wait_check(None))
+
+    def test_start_bare_name(self):
+        process = self.track(Cam.Process())
+        process.start("sh", ["sh", "-c", "exit 3"], [])
+        self.assertTrue(process.wait(None))
+        self.assertEqual(process.props.exit_code, 3)
+
+    def test_not_found(self):
+        with self.assertRaises(GLib.Error) as caught:
+            Cam.Process.new(["cam-no-such-program"], 0)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+        self.assertIn("“cam-no-such-program”", caught.exception.message)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
