@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The stdio flags say, per stream, whether the child shares the caller's
- * fd, gets /dev/null or gets one end of a pipe.  Nothing of this runs in
+ * fd, gets /dev/null or gets one end of a pipe; a file path set for a
+ * stream instead (never both: a caller bug) is opened at each start.
+ * Standard input without either is /dev/null, as in GSubprocess, unless
+ * the caller gives an fd for 0 itself.  Nothing of this runs in
  * the child: start() appends the child's ends to the fd map of the spawn
  * (source → 0, 1, 2) and the child's dup step puts them in place, as it
  * does for any fd the caller passes.
@@ -34,7 +37,8 @@
 #include "cam-process-object.h"
 
 #define STDIN_FLAGS  (CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE | \
-                      CAM_PROCESS_STDIO_FLAGS_STDIN_NULL)
+                      CAM_PROCESS_STDIO_FLAGS_STDIN_NULL | \
+                      CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT)
 #define STDOUT_FLAGS (CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE | \
                       CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE)
 #define STDERR_FLAGS (CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE | \
@@ -46,6 +50,10 @@ at_most_one_bit (guint bits)
 {
   return (bits & (bits - 1)) == 0;
 }
+
+static const CamProcessStdioFlags stream_flags[3] = {
+  STDIN_FLAGS, STDOUT_FLAGS, STDERR_FLAGS,
+};
 
 /* At most one flag per stream, and no unknown bits. */
 gboolean
@@ -134,25 +142,58 @@ open_null (CamProcessStdio  *stdio,
   return TRUE;
 }
 
+/* Opens the file set for the child's @target, as GSubprocessLauncher does:
+ * read-only for stdin, else created or truncated. */
+static gboolean
+open_file (CamProcessStdio  *stdio,
+           const char       *path,
+           int               target,
+           GError          **error)
+{
+  int fd;
+
+  if (target == STDIN_FILENO)
+    fd = open (path, O_RDONLY | O_CLOEXEC);
+  else
+    fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to open “%s”: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  stdio->child_fds[target] = fd;
+  stdio->map[stdio->n_map++] = (CamSpawnFd) { fd, target };
+  return TRUE;
+}
+
 /**
  * cam_process_stdio_open:
- * @flags: valid stdio flags
- * @stdout_fd: the fd the child gets at 1 unless @flags set it: a fd taken
- *   for target 1, or `STDOUT_FILENO`
+ * @self: a #CamProcess about to start
+ * @stdout_fd: the fd the child gets at 1 unless the flags set it: a fd
+ *   taken for target 1, or `STDOUT_FILENO`
+ * @stdin_given: whether the caller gives the child an fd for 0, which
+ *   replaces the default `/dev/null`
  * @stdio: (out caller-allocates): the fds of this start
  * @error: return location for a #GError
  *
- * Opens the pipes and /dev/null that @flags ask for.  On failure @stdio
- * holds no fd.
+ * Opens the pipes, files and /dev/null that the stdio flags and file paths
+ * of @self ask for.  On failure @stdio holds no fd.
  *
  * Returns: %TRUE on success
  */
 gboolean
-cam_process_stdio_open (CamProcessStdioFlags   flags,
+cam_process_stdio_open (CamProcess            *self,
                         int                    stdout_fd,
+                        gboolean               stdin_given,
                         CamProcessStdio       *stdio,
                         GError               **error)
 {
+  CamProcessStdioFlags flags = self->stdio_flags;
+  char **paths = self->stdio_paths;
   gboolean ok = TRUE;
 
   *stdio = (CamProcessStdio) {
@@ -163,15 +204,22 @@ cam_process_stdio_open (CamProcessStdioFlags   flags,
 
   if (flags & CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE)
     ok = open_pipe (stdio, STDIN_FILENO, error);
-  else if (flags & CAM_PROCESS_STDIO_FLAGS_STDIN_NULL)
+  else if (paths[STDIN_FILENO] != NULL)
+    ok = open_file (stdio, paths[STDIN_FILENO], STDIN_FILENO, error);
+  else if ((flags & CAM_PROCESS_STDIO_FLAGS_STDIN_NULL) ||
+           (!(flags & CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT) && !stdin_given))
     ok = open_null (stdio, STDIN_FILENO, error);
 
-  if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE))
+  if (ok && paths[STDOUT_FILENO] != NULL)
+    ok = open_file (stdio, paths[STDOUT_FILENO], STDOUT_FILENO, error);
+  else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE))
     ok = open_pipe (stdio, STDOUT_FILENO, error);
   else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE))
     ok = open_null (stdio, STDOUT_FILENO, error);
 
-  if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE))
+  if (ok && paths[STDERR_FILENO] != NULL)
+    ok = open_file (stdio, paths[STDERR_FILENO], STDERR_FILENO, error);
+  else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE))
     ok = open_pipe (stdio, STDERR_FILENO, error);
   else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE))
     ok = open_null (stdio, STDERR_FILENO, error);
@@ -249,7 +297,9 @@ cam_process_stdio_clear (CamProcessStdio *stdio)
  *
  * Sets [property@Cam.Process:stdio-flags] for the children started from
  * now on.  Each start creates new pipes; the streams of the previous child
- * are dropped then.
+ * are dropped then.  A flag for a stream that has a file path
+ * ([method@Cam.Process.set_stdin_file_path] and the like) is a programming
+ * error.
  *
  * Since: 1.0
  */
@@ -259,6 +309,9 @@ cam_process_set_stdio_flags (CamProcess           *self,
 {
   g_return_if_fail (CAM_IS_PROCESS (self));
   g_return_if_fail (cam_process_stdio_flags_valid (flags));
+  for (int i = 0; i < 3; i++)
+    g_return_if_fail (self->stdio_paths[i] == NULL ||
+                      (flags & stream_flags[i]) == 0);
 
   if (self->stdio_flags == flags)
     return;
@@ -282,6 +335,94 @@ cam_process_get_stdio_flags (CamProcess *self)
   g_return_val_if_fail (CAM_IS_PROCESS (self), CAM_PROCESS_STDIO_FLAGS_NONE);
 
   return self->stdio_flags;
+}
+
+static void
+set_file_path (CamProcess *self,
+               int         target,
+               const char *path)
+{
+  g_free (self->stdio_paths[target]);
+  self->stdio_paths[target] = g_strdup (path);
+}
+
+/**
+ * cam_process_set_stdin_file_path:
+ * @self: a #CamProcess
+ * @path: (type filename) (nullable): a file for the child to read as its
+ *   standard input, or %NULL to unset it
+ *
+ * Makes the children started from now on read @path as their standard
+ * input, as g_subprocess_launcher_set_stdin_file_path() does.  The file is
+ * opened for reading by [method@Cam.Process.start], which fails with a
+ * #GError naming @path when it cannot be opened.
+ *
+ * A `STDIN_` flag in [property@Cam.Process:stdio-flags] together with a
+ * path is a programming error.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_stdin_file_path (CamProcess *self,
+                                 const char *path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (path == NULL || (self->stdio_flags & STDIN_FLAGS) == 0);
+
+  set_file_path (self, STDIN_FILENO, path);
+}
+
+/**
+ * cam_process_set_stdout_file_path:
+ * @self: a #CamProcess
+ * @path: (type filename) (nullable): a file for the child to write its
+ *   standard output to, or %NULL to unset it
+ *
+ * Makes the children started from now on write their standard output to
+ * @path, as g_subprocess_launcher_set_stdout_file_path() does: the file is
+ * created (mode 0666 less the umask) or truncated by
+ * [method@Cam.Process.start], which fails with a #GError naming @path when
+ * it cannot be opened.  %CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE sends
+ * standard error there too.
+ *
+ * A `STDOUT_` flag in [property@Cam.Process:stdio-flags] together with a
+ * path is a programming error.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_stdout_file_path (CamProcess *self,
+                                  const char *path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (path == NULL || (self->stdio_flags & STDOUT_FLAGS) == 0);
+
+  set_file_path (self, STDOUT_FILENO, path);
+}
+
+/**
+ * cam_process_set_stderr_file_path:
+ * @self: a #CamProcess
+ * @path: (type filename) (nullable): a file for the child to write its
+ *   standard error to, or %NULL to unset it
+ *
+ * Makes the children started from now on write their standard error to
+ * @path, created or truncated as by
+ * [method@Cam.Process.set_stdout_file_path].
+ *
+ * A `STDERR_` flag in [property@Cam.Process:stdio-flags] together with a
+ * path is a programming error.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_stderr_file_path (CamProcess *self,
+                                  const char *path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (path == NULL || (self->stdio_flags & STDERR_FLAGS) == 0);
+
+  set_file_path (self, STDERR_FILENO, path);
 }
 
 /**

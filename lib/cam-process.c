@@ -202,6 +202,8 @@ cam_process_finalize (GObject *object)
   g_array_unref (self->taken_fds);
   g_array_unref (self->rlimits);
   g_free (self->cgroup);
+  for (int i = 0; i < 3; i++)
+    g_free (self->stdio_paths[i]);
   g_clear_pointer (&self->seccomp_program, g_bytes_unref);
   g_strfreev (self->argv);
   g_clear_error (&self->init_error);
@@ -360,7 +362,8 @@ cam_process_class_init (CamProcessClass *klass)
    * CamProcess:stdio-flags:
    *
    * Where the standard input, output and error of the children started
-   * from now on go; by default they share the caller's.  The pipes of the
+   * from now on go; by default standard input is `/dev/null` and the
+   * others are the caller's.  The pipes of the
    * last child are [method@Cam.Process.get_stdin_pipe] and the like.
    *
    * Since: 1.0
@@ -708,8 +711,10 @@ end_start (CamProcess *self)
  *
  * Starts the child.  It gets the fds in @fds from the caller, the fds
  * given to [method@Cam.Process.take_fd] at their targets, and standard
- * input, output and error as [property@Cam.Process:stdio-flags] say (by
- * default the caller's); every other fd is closed in it unless
+ * input, output and error as [property@Cam.Process:stdio-flags] and the
+ * file paths ([method@Cam.Process.set_stdin_file_path] and the like) say
+ * (by default `/dev/null` for input, the caller's output and error); every
+ * other fd is closed in it unless
  * %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  The program starts with an
  * empty signal mask and every handler of the caller reset to `SIG_DFL`;
  * signals the caller ignores stay ignored, as across exec, except
@@ -775,6 +780,7 @@ cam_process_start (CamProcess         *self,
   GSource *watch;
   gsize n_map;
   gboolean running, starting;
+  gboolean stdin_given;
   gboolean ok;
   int pidfd, pid;
   int stdout_fd;
@@ -828,13 +834,22 @@ cam_process_start (CamProcess         *self,
     path = program;
   script_argv = cam_spawn_script_argv (path, argv != NULL ? argv : default_argv);
 
-  /* STDERR_MERGE follows fd 1 to an fd taken for it. */
+  /* STDERR_MERGE follows fd 1 to an fd taken for it; an fd given for 0
+   * replaces the default /dev/null. */
   stdout_fd = STDOUT_FILENO;
+  stdin_given = FALSE;
   for (guint i = 0; i < self->taken_fds->len; i++)
-    if (g_array_index (self->taken_fds, CamSpawnFd, i).target == STDOUT_FILENO)
-      stdout_fd = g_array_index (self->taken_fds, CamSpawnFd, i).source;
+    {
+      const CamSpawnFd *taken = &g_array_index (self->taken_fds, CamSpawnFd, i);
 
-  if (!cam_process_stdio_open (self->stdio_flags, stdout_fd, &stdio, error))
+      if (taken->target == STDOUT_FILENO)
+        stdout_fd = taken->source;
+      stdin_given |= taken->target == STDIN_FILENO;
+    }
+  for (gsize i = 0; i < n_fds; i++)
+    stdin_given |= fds[i] == STDIN_FILENO;
+
+  if (!cam_process_stdio_open (self, stdout_fd, stdin_given, &stdio, error))
     {
       cam_process_close_taken_fds (self);
       end_start (self);

@@ -105,8 +105,8 @@ typedef enum /*< flags >*/ {
 
 /**
  * CamProcessStdioFlags:
- * @CAM_PROCESS_STDIO_FLAGS_NONE: the child shares standard input, output
- *   and error with the caller
+ * @CAM_PROCESS_STDIO_FLAGS_NONE: the child reads its standard input from
+ *   `/dev/null` and shares standard output and error with the caller
  * @CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE: the child reads its standard input
  *   from a pipe, written through [method@Cam.Process.get_stdin_pipe]
  * @CAM_PROCESS_STDIO_FLAGS_STDIN_NULL: the child reads its standard input
@@ -121,12 +121,21 @@ typedef enum /*< flags >*/ {
  *   error to `/dev/null`
  * @CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE: the child writes its standard
  *   error wherever its standard output goes: the stdout pipe, `/dev/null`,
- *   an fd given to [method@Cam.Process.take_fd] for fd 1, or the caller's
+ *   an fd given to [method@Cam.Process.take_fd] for fd 1, the file of
+ *   [method@Cam.Process.set_stdout_file_path], or the caller's
+ * @CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT: the child shares the caller's
+ *   standard input (by default it reads `/dev/null`)
  *
  * Where the standard input, output and error of a child go, set with
  * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.new].  At most
  * one flag per stream: combining two `STDIN_`, two `STDOUT_` or two
- * `STDERR_` flags is a programming error.
+ * `STDERR_` flags is a programming error, and so is a flag for a stream
+ * that has a file path ([method@Cam.Process.set_stdin_file_path] and the
+ * like).
+ *
+ * Without a `STDIN_` flag, a file path, an fd given for fd 0 to
+ * [method@Cam.Process.start] or [method@Cam.Process.take_fd], the child's
+ * standard input is `/dev/null`, as with GSubprocess.
  *
  * Since: 1.0
  */
@@ -139,6 +148,7 @@ typedef enum {
   CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE    = 1 << 4,
   CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE = 1 << 5,
   CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE   = 1 << 6,
+  CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT  = 1 << 7,
 } CamProcessStdioFlags;
 
 /**
@@ -254,6 +264,15 @@ void                  cam_process_set_stdio_flags (CamProcess           *self,
                                                    CamProcessStdioFlags  flags);
 CAM_AVAILABLE_IN_ALL
 CamProcessStdioFlags  cam_process_get_stdio_flags (CamProcess           *self);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stdin_file_path  (CamProcess      *self,
+                                                        const char      *path);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stdout_file_path (CamProcess      *self,
+                                                        const char      *path);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stderr_file_path (CamProcess      *self,
+                                                        const char      *path);
 CAM_AVAILABLE_IN_ALL
 GOutputStream        *cam_process_get_stdin_pipe  (CamProcess           *self);
 CAM_AVAILABLE_IN_ALL
