@@ -122,6 +122,8 @@ enum {
   PROP_FLAGS,
   PROP_STDIO_FLAGS,
   PROP_ARGV,
+  PROP_CWD,
+  PROP_ENVIRON,
   N_PROPS
 };
 
@@ -243,6 +245,12 @@ cam_process_get_property (GObject    *object,
     case PROP_ARGV:
       g_value_set_boxed (value, self->argv);
       break;
+    case PROP_CWD:
+      g_value_set_string (value, self->cwd);
+      break;
+    case PROP_ENVIRON:
+      g_value_set_boxed (value, self->envp);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -267,6 +275,12 @@ cam_process_set_property (GObject      *object,
     case PROP_ARGV:
       /* Construct-only, hence before init() can read it. */
       self->argv = g_value_dup_boxed (value);
+      break;
+    case PROP_CWD:
+      cam_process_set_cwd (self, g_value_get_string (value));
+      break;
+    case PROP_ENVIRON:
+      cam_process_set_environ (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -389,6 +403,37 @@ cam_process_class_init (CamProcessClass *klass)
   properties[PROP_ARGV] =
     g_param_spec_boxed ("argv", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:cwd: (type filename)
+   *
+   * The working directory of the children started from now on, or %NULL
+   * for the caller's.  See [method@Cam.Process.set_cwd].  As a
+   * construction property it applies to the child of
+   * [property@Cam.Process:argv]: `Cam.Process(argv=…, cwd=…)`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CWD] =
+    g_param_spec_string ("cwd", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:environ: (type GStrv)
+   *
+   * The environment of the children started from now on, as `NAME=VALUE`
+   * strings, or %NULL for the caller's environment at start.  See
+   * [method@Cam.Process.set_environ] and [method@Cam.Process.setenv].  As
+   * a construction property it applies to the child of
+   * [property@Cam.Process:argv].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ENVIRON] =
+    g_param_spec_boxed ("environ", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                         G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -552,7 +597,9 @@ cam_process_newv (const char * const   *argv,
  *   child's environment as `NAME=VALUE` strings, or %NULL to inherit the
  *   environment of the calling process at start
  *
- * Sets the environment of the children started from now on.
+ * Sets [property@Cam.Process:environ], the environment of the children
+ * started from now on; [method@Cam.Process.setenv] and
+ * [method@Cam.Process.unsetenv] edit it.
  *
  * Since: 1.0
  */
@@ -562,8 +609,101 @@ cam_process_set_environ (CamProcess         *self,
 {
   g_return_if_fail (CAM_IS_PROCESS (self));
 
+  if (env == NULL && self->envp == NULL)
+    return;
   g_strfreev (self->envp);
   self->envp = g_strdupv ((char **) env);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENVIRON]);
+}
+
+/* The environment setenv() and unsetenv() edit: the one set, or else a
+ * copy of the caller's, as in GSubprocessLauncher. */
+static char **
+steal_environ (CamProcess *self)
+{
+  if (self->envp == NULL)
+    return g_get_environ ();
+  return g_steal_pointer (&self->envp);
+}
+
+/**
+ * cam_process_setenv:
+ * @self: a #CamProcess
+ * @variable: (type filename): the name of a variable, without `=`
+ * @value: (type filename): its value
+ * @overwrite: whether to replace a value that @variable already has
+ *
+ * Sets @variable in the environment of the children started from now on,
+ * as g_subprocess_launcher_setenv() does.  Before any
+ * [method@Cam.Process.set_environ], it edits a copy of the caller's
+ * environment, which the children get from then on instead of the
+ * caller's environment at start.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_setenv (CamProcess *self,
+                    const char *variable,
+                    const char *value,
+                    gboolean    overwrite)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (variable != NULL && *variable != '\0' &&
+                    strchr (variable, '=') == NULL);
+  g_return_if_fail (value != NULL);
+
+  self->envp = g_environ_setenv (steal_environ (self), variable, value,
+                                 overwrite);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENVIRON]);
+}
+
+/**
+ * cam_process_unsetenv:
+ * @self: a #CamProcess
+ * @variable: (type filename): the name of a variable, without `=`
+ *
+ * Removes @variable from the environment of the children started from now
+ * on, as g_subprocess_launcher_unsetenv() does; see
+ * [method@Cam.Process.setenv] about the caller's environment.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_unsetenv (CamProcess *self,
+                      const char *variable)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (variable != NULL && *variable != '\0' &&
+                    strchr (variable, '=') == NULL);
+
+  self->envp = g_environ_unsetenv (steal_environ (self), variable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENVIRON]);
+}
+
+/**
+ * cam_process_getenv:
+ * @self: a #CamProcess
+ * @variable: (type filename): the name of a variable, without `=`
+ *
+ * Gets the value of @variable in the environment the children started
+ * from now on get: the one set with [method@Cam.Process.set_environ] or
+ * [method@Cam.Process.setenv], or else the caller's.
+ *
+ * Returns: (type filename) (nullable) (transfer none): the value, or %NULL
+ *   when @variable is unset; it is valid until the environment changes
+ *
+ * Since: 1.0
+ */
+const char *
+cam_process_getenv (CamProcess *self,
+                    const char *variable)
+{
+  g_return_val_if_fail (CAM_IS_PROCESS (self), NULL);
+  g_return_val_if_fail (variable != NULL, NULL);
+
+  if (self->envp == NULL)
+    return g_getenv (variable);
+  return g_environ_getenv (self->envp, variable);
 }
 
 /**
@@ -572,7 +712,8 @@ cam_process_set_environ (CamProcess         *self,
  * @cwd: (type filename) (nullable): the child's working directory, or
  *   %NULL to inherit the caller's
  *
- * Sets the working directory of the children started from now on.  A
+ * Sets [property@Cam.Process:cwd], the working directory of the children
+ * started from now on.  A
  * relative program path given to [method@Cam.Process.start] (one with a
  * slash, or one found through a relative element of `PATH`) is resolved
  * from this directory, as with posix_spawn().
@@ -585,8 +726,11 @@ cam_process_set_cwd (CamProcess *self,
 {
   g_return_if_fail (CAM_IS_PROCESS (self));
 
+  if (g_strcmp0 (self->cwd, cwd) == 0)
+    return;
   g_free (self->cwd);
   self->cwd = g_strdup (cwd);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CWD]);
 }
 
 /* Notifies the four properties a start or an exit changes.  GLib 2.74

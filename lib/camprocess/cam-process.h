@@ -203,6 +203,17 @@ void                  cam_process_set_environ     (CamProcess         *self,
 CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_cwd         (CamProcess         *self,
                                                    const char         *cwd);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_setenv          (CamProcess         *self,
+                                                   const char         *variable,
+                                                   const char         *value,
+                                                   gboolean            overwrite);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_unsetenv        (CamProcess         *self,
+                                                   const char         *variable);
+CAM_AVAILABLE_IN_ALL
+const char           *cam_process_getenv          (CamProcess         *self,
+                                                   const char         *variable);
 
 /* Child setup, read by start(). */
 CAM_AVAILABLE_IN_ALL

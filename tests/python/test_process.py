@@ -340,5 +340,36 @@ class TestSearchPath(ProcessTestCase):
         self.assertIn("“cam-no-such-program”", caught.exception.message)
 
 
+class TestEnvironment(ProcessTestCase):
+    def test_setenv_on_caller_copy(self):
+        os.environ["CAM_TEST_PY"] = "caller"
+        process = Cam.Process()
+        process.setenv("CAM_TEST_NEW", "new", True)
+        process.setenv("CAM_TEST_PY", "kept", False)
+        process.unsetenv("HOME")
+        self.assertEqual(process.getenv("CAM_TEST_PY"), "caller")
+        self.assertIsNone(process.getenv("HOME"))
+        process.set_stdio_flags(Cam.ProcessStdioFlags.STDOUT_PIPE)
+        self.track(process)
+        process.start(HELPER, [HELPER, "print-environ"], [])
+        ok, out, err = process.communicate(None, None)
+        lines = out.get_data().decode().splitlines()
+        self.assertIn("CAM_TEST_NEW=new", lines)
+        self.assertIn("CAM_TEST_PY=caller", lines)
+        self.assertFalse([l for l in lines if l.startswith("HOME=")])
+
+    def test_construct_properties(self):
+        process = self.track(Cam.Process(
+            argv=["sh", "-c", 'pwd; echo "$CAM_TEST"'],
+            cwd="/proc", environ=["CAM_TEST=props", "PATH=/usr/bin:/bin"],
+            stdio_flags=Cam.ProcessStdioFlags.STDOUT_PIPE))
+        self.assertTrue(process.init(None))
+        ok, out, err = process.communicate(None, None)
+        self.assertEqual(out.get_data(), b"/proc\nprops\n")
+        self.assertEqual(process.props.cwd, "/proc")
+        self.assertEqual(process.props.environ,
+                         ["CAM_TEST=props", "PATH=/usr/bin:/bin"])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
