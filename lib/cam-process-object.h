@@ -24,6 +24,8 @@ struct _CamProcess
 
   GMutex                lock;
   int                   pid;      /* 0 unless running */
+  char                  identifier[16]; /* pid as a string, written at
+                                         * start while no child runs */
   int                   pidfd;    /* -1 unless running; owned */
   gboolean              starting; /* a start() is between its check and
                                    * publishing the child */

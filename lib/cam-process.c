@@ -1047,6 +1047,7 @@ cam_process_start (CamProcess         *self,
   g_mutex_lock (&self->lock);
   self->pidfd = pidfd;
   self->pid = pid;
+  g_snprintf (self->identifier, sizeof self->identifier, "%d", pid);
   self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
   self->exit_code = -1;
   self->context = g_main_context_ref_thread_default ();
@@ -1211,6 +1212,10 @@ cam_process_get_running (CamProcess *self)
  *
  * Gets [property@Cam.Process:exit-status].
  *
+ * Unlike g_subprocess_get_exit_status(), which returns the exit code, this
+ * is how the child ended, as libcamera's `Process::exitStatus()`: the code
+ * is [method@Cam.Process.get_exit_code].  See the migration guide.
+ *
  * Returns: how the last child ended
  *
  * Since: 1.0
@@ -1250,4 +1255,147 @@ cam_process_get_exit_code (CamProcess *self)
   code = self->exit_code;
   g_mutex_unlock (&self->lock);
   return code;
+}
+
+/* The exit of the last child, for the getters of GSubprocess users, which
+ * have no meaning before it. */
+static CamProcessExitStatus
+get_exit (CamProcess *self,
+          int        *ret_code)
+{
+  CamProcessExitStatus status;
+
+  g_mutex_lock (&self->lock);
+  status = self->exit_status;
+  *ret_code = self->exit_code;
+  g_mutex_unlock (&self->lock);
+  return status;
+}
+
+/**
+ * cam_process_get_successful:
+ * @self: a #CamProcess whose child has exited
+ *
+ * Checks whether the last child exited normally with exit code 0, as
+ * g_subprocess_get_successful() does.  Call it once the child has been
+ * reaped ([signal@Cam.Process::finished], [method@Cam.Process.wait]).
+ *
+ * Returns: %TRUE if the child exited with code 0
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_successful (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED, FALSE);
+
+  return status == CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT && code == 0;
+}
+
+/**
+ * cam_process_get_if_exited:
+ * @self: a #CamProcess whose child has exited
+ *
+ * Checks whether the last child called exit(), as
+ * g_subprocess_get_if_exited() does; its code is then
+ * [method@Cam.Process.get_exit_code].  Call it once the child has been
+ * reaped.
+ *
+ * Returns: %TRUE if the exit status is %CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_if_exited (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED, FALSE);
+
+  return status == CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT;
+}
+
+/**
+ * cam_process_get_if_signaled:
+ * @self: a #CamProcess whose child has exited
+ *
+ * Checks whether the last child was terminated by a signal, as
+ * g_subprocess_get_if_signaled() does; the signal is then
+ * [method@Cam.Process.get_term_sig].  Call it once the child has been
+ * reaped.
+ *
+ * Returns: %TRUE if the exit status is %CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_if_signaled (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED, FALSE);
+
+  return status == CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT;
+}
+
+/**
+ * cam_process_get_term_sig:
+ * @self: a #CamProcess whose child was terminated by a signal
+ *
+ * Gets the signal that terminated the last child, as
+ * g_subprocess_get_term_sig() does.  Calling it unless
+ * [method@Cam.Process.get_if_signaled] is %TRUE is a programming error.
+ *
+ * Returns: the signal number
+ *
+ * Since: 1.0
+ */
+int
+cam_process_get_term_sig (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), 0);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status == CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, 0);
+
+  return code;
+}
+
+/**
+ * cam_process_get_identifier:
+ * @self: a #CamProcess
+ *
+ * Gets the pid of the running child as a decimal string, as
+ * g_subprocess_get_identifier() does.  May be called from any thread.
+ *
+ * Returns: (nullable) (transfer none): the pid, or %NULL when no child
+ *   runs (before the first start, and once the child has been reaped); the
+ *   string is valid until the next start or the disposal of @self
+ *
+ * Since: 1.0
+ */
+const char *
+cam_process_get_identifier (CamProcess *self)
+{
+  const char *identifier;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  identifier = self->pid != 0 ? self->identifier : NULL;
+  g_mutex_unlock (&self->lock);
+  return identifier;
 }

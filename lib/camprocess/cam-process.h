@@ -268,6 +268,16 @@ CAM_AVAILABLE_IN_ALL
 CamProcessExitStatus  cam_process_get_exit_status (CamProcess         *self);
 CAM_AVAILABLE_IN_ALL
 int                   cam_process_get_exit_code   (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_successful  (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_if_exited   (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_if_signaled (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+int                   cam_process_get_term_sig    (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+const char           *cam_process_get_identifier  (CamProcess         *self);
 
 /* Standard input, output and error (cam-process-io.c) */
 CAM_AVAILABLE_IN_ALL
