@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -801,4 +802,212 @@ cam_process_communicate (CamProcess    *self,
   result = cam_process_sync_end (self, &sync);
   return cam_process_communicate_finish (self, result, stdout_buf,
                                          stderr_buf, error);
+}
+
+/* The outputs of one communicate_utf8(), checked by its _finish(). */
+typedef struct {
+  GBytes *stdout_buf;   /* owned, or NULL */
+  GBytes *stderr_buf;   /* owned, or NULL */
+} CommunicateUtf8;
+
+static void
+communicate_utf8_free (gpointer data)
+{
+  CommunicateUtf8 *state = data;
+
+  g_clear_pointer (&state->stdout_buf, g_bytes_unref);
+  g_clear_pointer (&state->stderr_buf, g_bytes_unref);
+  g_free (state);
+}
+
+static void
+communicate_utf8_done (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CommunicateUtf8 *state = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (cam_process_communicate_finish (CAM_PROCESS (source_object), result,
+                                      &state->stdout_buf, &state->stderr_buf,
+                                      &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * cam_process_communicate_utf8_async:
+ * @self: a #CamProcess that has been started
+ * @stdin_buf: (nullable): the text to write to the child's standard input,
+ *   or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the child
+ *   has exited and its pipes are drained
+ * @user_data: the data to pass to @callback
+ *
+ * [method@Cam.Process.communicate_async] for text, as
+ * g_subprocess_communicate_utf8_async(): @stdin_buf is written without its
+ * terminating nul, and [method@Cam.Process.communicate_utf8_finish]
+ * returns the outputs as strings.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_communicate_utf8_async (CamProcess          *self,
+                                    const char          *stdin_buf,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GBytes) input = NULL;
+  GTask *task;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (stdin_buf == NULL || self->stdin_pipe != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (cam_process_has_started (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task,
+                         CAM_SOURCE_TAG (cam_process_communicate_utf8_async));
+  g_task_set_task_data (task, g_new0 (CommunicateUtf8, 1),
+                        communicate_utf8_free);
+
+  if (stdin_buf != NULL)
+    input = g_bytes_new (stdin_buf, strlen (stdin_buf));
+  cam_process_communicate_async (self, input, cancellable,
+                                 communicate_utf8_done, task);
+}
+
+/* Turns the output of one stream into a string, or fails if it is not
+ * UTF-8 (a nul byte included), as GSubprocess does. */
+static gboolean
+utf8_from_bytes (GBytes      *bytes,
+                 int          target,
+                 char       **ret_text,
+                 GError     **error)
+{
+  const char *data;
+  gsize size;
+
+  if (bytes == NULL)
+    {
+      *ret_text = NULL;
+      return TRUE;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  if (size > 0 && !g_utf8_validate_len (data, size, NULL))
+    {
+      if (target == STDOUT_FILENO)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("The standard output of the child process is not valid UTF-8"));
+      else
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("The standard error of the child process is not valid UTF-8"));
+      return FALSE;
+    }
+
+  *ret_text = size > 0 ? g_strndup (data, size) : g_strdup ("");
+  return TRUE;
+}
+
+/**
+ * cam_process_communicate_utf8_finish:
+ * @self: a #CamProcess
+ * @result: the #GAsyncResult passed to the callback
+ * @stdout_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stdout pipe, or %NULL without
+ *   %CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE
+ * @stderr_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stderr pipe, or %NULL without
+ *   %CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Cam.Process.communicate_utf8_async].  Output that is
+ * not valid UTF-8 fails with %G_IO_ERROR_FAILED, as in GIO; the child has
+ * been reaped all the same.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_communicate_utf8_finish (CamProcess    *self,
+                                     GAsyncResult  *result,
+                                     char         **stdout_buf,
+                                     char         **stderr_buf,
+                                     GError       **error)
+{
+  g_autofree char *out_text = NULL;
+  g_autofree char *err_text = NULL;
+  CommunicateUtf8 *state;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  CAM_SOURCE_TAG (cam_process_communicate_utf8_async)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  state = g_task_get_task_data (G_TASK (result));
+  if (!utf8_from_bytes (state->stdout_buf, STDOUT_FILENO, &out_text, error) ||
+      !utf8_from_bytes (state->stderr_buf, STDERR_FILENO, &err_text, error))
+    return FALSE;
+
+  if (stdout_buf != NULL)
+    *stdout_buf = g_steal_pointer (&out_text);
+  if (stderr_buf != NULL)
+    *stderr_buf = g_steal_pointer (&err_text);
+  return TRUE;
+}
+
+/**
+ * cam_process_communicate_utf8:
+ * @self: a #CamProcess that has been started
+ * @stdin_buf: (nullable): the text to write to the child's standard input,
+ *   or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @stdout_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stdout pipe
+ * @stderr_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stderr pipe
+ * @error: return location for a #GError
+ *
+ * The synchronous [method@Cam.Process.communicate_utf8_async], as
+ * g_subprocess_communicate_utf8().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_communicate_utf8 (CamProcess    *self,
+                              const char    *stdin_buf,
+                              GCancellable  *cancellable,
+                              char         **stdout_buf,
+                              char         **stderr_buf,
+                              GError       **error)
+{
+  CamProcessSync sync = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (stdin_buf == NULL || self->stdin_pipe != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (cam_process_has_started (self), FALSE);
+
+  cam_process_sync_begin (self, &sync);
+  cam_process_communicate_utf8_async (self, stdin_buf, cancellable,
+                                      cam_process_sync_done, &sync);
+  result = cam_process_sync_end (self, &sync);
+  return cam_process_communicate_utf8_finish (self, result, stdout_buf,
+                                              stderr_buf, error);
 }

@@ -319,6 +319,25 @@ gboolean              cam_process_communicate        (CamProcess           *self
                                                       GBytes              **stdout_buf,
                                                       GBytes              **stderr_buf,
                                                       GError              **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_communicate_utf8_async  (CamProcess          *self,
+                                                           const char          *stdin_buf,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_communicate_utf8_finish (CamProcess          *self,
+                                                           GAsyncResult        *result,
+                                                           char               **stdout_buf,
+                                                           char               **stderr_buf,
+                                                           GError             **error);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_communicate_utf8        (CamProcess          *self,
+                                                           const char          *stdin_buf,
+                                                           GCancellable        *cancellable,
+                                                           char               **stdout_buf,
+                                                           char               **stderr_buf,
+                                                           GError             **error);
 
 /* Waiting (cam-process-wait.c) */
 CAM_AVAILABLE_IN_ALL

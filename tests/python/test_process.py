@@ -371,5 +371,23 @@ class TestEnvironment(ProcessTestCase):
                          ["CAM_TEST=props", "PATH=/usr/bin:/bin"])
 
 
+class TestCommunicateUtf8(ProcessTestCase):
+    def test_text(self):
+        process = self.track(Cam.Process.new(
+            [HELPER, "cat"],
+            Cam.ProcessStdioFlags.STDIN_PIPE | Cam.ProcessStdioFlags.STDOUT_PIPE))
+        ok, out, err = process.communicate_utf8("grüß dich\n", None)
+        self.assertTrue(ok)
+        self.assertEqual(out, "grüß dich\n")
+        self.assertIsNone(err)
+
+    def test_invalid(self):
+        process = self.track(Cam.Process.new(
+            ["sh", "-c", "printf '\\377'"], Cam.ProcessStdioFlags.STDOUT_PIPE))
+        with self.assertRaises(GLib.Error) as caught:
+            process.communicate_utf8(None, None)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.FAILED)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
