@@ -47,6 +47,8 @@ struct _CamProcess
   guint32               uid;
   guint32               gid;
   GBytes               *seccomp_program; /* owned, nullable; checked */
+  GArray               *binds;    /* CamSpawnBind, owned strings; in the
+                                   * order given */
 
   /* GInitable construction (cam-process.c). */
   char                **argv;         /* construct-only, nullable */

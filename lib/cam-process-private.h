@@ -34,6 +34,7 @@ typedef enum {
   CAM_SPAWN_STEP_PDEATHSIG,
   CAM_SPAWN_STEP_PARENT_GONE,
   CAM_SPAWN_STEP_MOUNT_PRIVATE,
+  CAM_SPAWN_STEP_ROOT,
   CAM_SPAWN_STEP_CHDIR,
   CAM_SPAWN_STEP_DUP_FDS,
   CAM_SPAWN_STEP_CLOSE_FDS,
@@ -50,7 +51,8 @@ typedef struct {
   int step;     /* CamSpawnStep */
   int error;    /* errno of the failed call, never 0 */
   int index;    /* CAM_SPAWN_STEP_RLIMIT: index in rlimits;
-                 * CAM_SPAWN_STEP_SECCOMP: a CamSpawnSeccomp; else 0 */
+                 * CAM_SPAWN_STEP_SECCOMP: a CamSpawnSeccomp;
+                 * CAM_SPAWN_STEP_ROOT: index in root_ops; else 0 */
 } CamSpawnReport;
 
 /* One resource limit the child sets with prlimit64(). */
@@ -69,6 +71,46 @@ typedef enum {
   CAM_SPAWN_SECCOMP_CALLER,
   CAM_SPAWN_N_SECCOMP,
 } CamSpawnSeccomp;
+/* A host path made visible in the child's own root
+ * (CAM_PROCESS_FLAGS_ISOLATE_FILES); @source absolute, @target absolute
+ * and canonical (g_canonicalize_filename()), never "/". */
+typedef struct {
+  char     *source;
+  char     *target;
+  gboolean  writable;
+} CamSpawnBind;
+
+/* What the child does to build its root (cam-root-plan.c prepares them,
+ * cam-root-child.c runs them in order).  After the first op the child's
+ * root and cwd are the new root, with the host's at /oldroot until the
+ * last op; @path is relative to it. */
+typedef enum {
+  CAM_ROOT_OP_ENTER,     /* mount a tmpfs on @path (host), make it the
+                          * root and cwd; the host's root stays at
+                          * /oldroot */
+  CAM_ROOT_OP_MKDIR,     /* mkdir @path, mode @flags; an existing one is fine */
+  CAM_ROOT_OP_MKFILE,    /* an empty file as a mount point; existing is fine */
+  CAM_ROOT_OP_SYMLINK,   /* symlink @source at @path */
+  CAM_ROOT_OP_BIND,      /* bind @source, a host path */
+  CAM_ROOT_OP_ATTACH,    /* attach the detached tree @fd (open_tree) */
+  CAM_ROOT_OP_REMOUNT,   /* remount @path with @flags (MS_REMOUNT|MS_BIND…) */
+  CAM_ROOT_OP_MOUNT,     /* a new file system @fstype on @path */
+  CAM_ROOT_OP_LEAVE,     /* detach /oldroot and remove the directory */
+} CamRootOpKind;
+
+/* One prepared operation: mount (@source, @path, @fstype, @flags, @data)
+ * for the mount kinds.  @name is the path messages show (the host source
+ * of a bind, else the path in the new root). */
+typedef struct {
+  CamRootOpKind  kind;
+  const char    *path;
+  const char    *source;  /* nullable */
+  const char    *fstype;  /* nullable */
+  unsigned long  flags;
+  const char    *data;    /* nullable */
+  const char    *name;
+  int            fd;      /* CAM_ROOT_OP_ATTACH: a tree of the plan */
+} CamRootOp;
 
 /* "0 65534 1\n": one line of a uid_map or gid_map, with room to spare. */
 #define CAM_SPAWN_ID_MAP_SIZE 48
@@ -85,7 +127,9 @@ typedef struct {
   const char         *path;
   const char * const *argv;
   const char * const *envp;
-  const char         *cwd;          /* nullable */
+  const char         *cwd;          /* nullable; under ISOLATE_FILES,
+                                     * cam_spawn() points it at the plan's
+                                     * absolute copy while it runs */
   const char * const *script_argv;  /* nullable: { "/bin/sh", path,
                                      * argv[1], … }, executed when path
                                      * fails with ENOEXEC */
@@ -104,6 +148,8 @@ typedef struct {
   GBytes               *seccomp_program; /* nullable: the caller's filter,
                                           * struct sock_filter[], checked
                                           * by set_seccomp_filter() */
+  const CamSpawnBind   *binds;        /* in the order given */
+  gsize                 n_binds;
 
   /* Filled by cam_spawn() before the clone; owned by cam_spawn(). */
   int                *keep;         /* sorted fds the child keeps open:
@@ -162,6 +208,14 @@ typedef struct {
                                      * last before exec; the built-in one
                                      * is cam-seccomp.c's, kept for the
                                      * life of the process */
+  const char         *exec_path;    /* what execve() gets: @path, or its
+                                     * canonical path in the new root */
+  const CamRootOp    *root_ops;     /* ISOLATE_FILES: the new root, built
+                                     * in order; points into root_plan */
+  gsize               n_root_ops;
+  struct _CamRootPlan *root_plan;   /* owned by cam_spawn(): the ops, their
+                                     * strings and the fds of detached
+                                     * mount trees */
 } CamSpawnArgs;
 
 int cam_spawn_child (void *data);

@@ -62,6 +62,12 @@ cam_process_close_taken_fds (CamProcess *self)
  *   pid; under %CAM_PROCESS_FLAGS_ISOLATE_PID, where getppid() is 0, as
  *   `/proc/self/stat` gives it), so a parent dying during the spawn
  *   cannot leave it running.
+ *   With %CAM_PROCESS_FLAGS_ISOLATE_PID it holds for everything in the
+ *   child's PID namespace: the kernel kills the whole namespace when its
+ *   pid 1, the child, dies, and a seccomp filter keeps the child from
+ *   setting any other death signal (`PR_SET_PDEATHSIG` with anything but
+ *   `SIGKILL` fails with `EPERM`, in its descendants too); no_new_privs
+ *   comes with it, as loading the filter needs it.
  * - %CAM_PROCESS_FLAGS_NEW_SESSION: setsid(): a new session and process
  *   group, without controlling terminal.
  * - %CAM_PROCESS_FLAGS_INHERIT_FDS: fds of the caller without
@@ -131,42 +137,84 @@ cam_process_close_taken_fds (CamProcess *self)
  *   - every system call of another architecture than the library's: on
  *     x86_64 the 32-bit entry points (`int 0x80`, x32 system calls).  A
  *     32-bit program cannot run under this flag.
+ * - %CAM_PROCESS_FLAGS_ISOLATE_FILES: a root file system of its own, built
+ *   in a tmpfs and entered with pivot_root(); the host's root is detached.
+ *   It implies %CAM_PROCESS_FLAGS_ISOLATE_USER,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_MOUNT and %CAM_PROCESS_FLAGS_ISOLATE_PID
+ *   (a `/proc` of its own needs a PID namespace of its own, and a root
+ *   child without a user namespace could mount the disk).  The root holds:
+ *   `/usr`, `/etc`, `/bin`, `/sbin`, `/lib`, `/lib32`, `/lib64` and
+ *   `/libx32` where the host has them, read-only (with every mount below
+ *   them), a symlink as the same symlink (`/bin -> usr/bin` on a merged
+ *   `/usr`); an empty private writable `/tmp`; a `/proc` of its own PID
+ *   namespace, where it is pid 1 and sees only its own descendants; a
+ *   minimal `/dev`: the host's `null`, `zero`, `full`, `random`,
+ *   `urandom` and `tty`, a private `/dev/pts` instance with `/dev/ptmx`, an
+ *   empty `/dev/shm`, and the symlinks `fd`, `stdin`, `stdout` and
+ *   `stderr` into `/proc/self/fd`; the program itself, as a read-only
+ *   file at its canonical path, if no system directory holds it (an
+ *   interpreter it names in a `#!` line is not added: bind it); the paths
+ *   given to [method@Cam.Process.bind_path].  Nothing else: no `/home`,
+ *   `/root`, `/run`, `/var`, `/srv`, `/mnt`, `/media` or `/sys`, no other
+ *   host device.  The directories leading to a visible path exist, empty,
+ *   and the root itself is read-only.  The child starts in `/` unless
+ *   [method@Cam.Process.set_cwd] was called; a relative directory is
+ *   resolved from the caller's, a relative program path from the set
+ *   directory, else the caller's, as without the flag.  The directory must
+ *   be visible in the new root, or start() fails with a #GError
+ *   (%G_IO_ERROR_NOT_FOUND) and no child is left.  The
+ *   child is executed at the canonical path of the program.  The mounts
+ *   stay as they were made: a seccomp filter refuses the program every
+ *   mount system call (mount(), umount2(), pivot_root(), the new mount
+ *   API) with `EPERM`, so that, for all its capabilities in its user
+ *   namespace, it can neither remount a read-only bind read-write nor
+ *   unmount one; no_new_privs comes with it, as loading the filter needs
+ *   it.
  *
  *   The rest of the system is allowed: it is a deny list that narrows
  *   the kernel's attack surface, not a confinement of its own.  Add your
  *   own program with [method@Cam.Process.set_seccomp_filter].
  *
- * %CAM_PROCESS_FLAGS_SANDBOX is the isolation libcamera gives its image
- * processing modules (a user and a network namespace), made safe for a
- * root caller, plus no_new_privs and die-with-parent.  It promises:
+ * %CAM_PROCESS_FLAGS_SANDBOX is the isolation for untrusted code, such as
+ * libcamera's image processing modules: %CAM_PROCESS_FLAGS_ISOLATE_USER,
+ * %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
+ * %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT,
+ * %CAM_PROCESS_FLAGS_ISOLATE_FILES, %CAM_PROCESS_FLAGS_NEW_SESSION,
+ * %CAM_PROCESS_FLAGS_NO_NEW_PRIVS, %CAM_PROCESS_FLAGS_DIE_WITH_PARENT and
+ * %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS.  What it blocks, and what it does
+ * not:
  *
- * - host identity: never uid 0 unless [method@Cam.Process.set_user] asks
- *   for it.  A root caller's child runs as host uid 65534 and gid 65534
- *   with no supplementary groups; another caller's as its own uid and gid
- *   (keeping its supplementary groups, which an unprivileged process
- *   cannot drop).  To the host it is an ordinary process of that uid: it
- *   cannot read or write root's private files (a `0600` file, a `0700`
- *   directory), nor signal processes of other uids.  The child of a caller
- *   that is not root shares its uid, so it may signal (and, where Yama
- *   allows, ptrace) the caller's other processes: add
- *   %CAM_PROCESS_FLAGS_ISOLATE_PID to hide them from it;
- * - inside: uid 0 and gid 0 of its own user namespace, as above;
- * - network: none, only a down `lo`; no abstract Unix socket of the host;
- * - fds: standard input, output and error and the fds it is given, as
- *   without flags; no new privileges through exec; `SIGKILL` when its
- *   parent thread exits.
+ * | the child tries to reach | with SANDBOX |
+ * |---|---|
+ * | the caller's memory, through `/proc/PID/mem` or ptrace, while it shares or copies it before exec | blocked: its user namespace is the caller's, and it is never dumpable as another uid |
+ * | the caller's files, `~/.ssh`, root's private files | blocked: a root of its own holds only the system directories, read-only, and what [method@Cam.Process.bind_path] gives it; a root caller's child also runs as host uid 65534 with no groups |
+ * | the host's `/tmp`, `/run`, `/var`, `/home`, `/sys`, device nodes | blocked: its own empty `/tmp`, a minimal `/dev`, nothing else |
+ * | path-named Unix sockets (the session bus, X11) | blocked: not in its root unless bound |
+ * | the caller's terminal (`TIOCSTI` keystrokes, `/dev/tty`) | blocked: a new session without controlling terminal, and `TIOCSTI` and `TIOCLINUX` refused |
+ * | outliving the thread that started it (clearing its death signal, forking, `setsid`) | blocked: it is pid 1 of its PID namespace, which dies with it, and may not give up its `SIGKILL` death signal |
+ * | host processes: `kill()` by pid, by process group, `kill(0)`, pidfds, `/proc/PID` fds | blocked: none is visible from its PID namespace, its `/proc` and its session |
+ * | System V IPC and POSIX message queues of the host | blocked: a new IPC namespace |
+ * | the network, abstract Unix sockets | blocked: only a down `lo` |
+ * | new privileges through set-user-ID programs | blocked: no_new_privs |
+ * | the kernel's wider surface: nested namespaces, `mount`, `ptrace`, keyrings, `bpf`, `io_uring`, `perf_event_open`, 32-bit system calls | blocked: refused with `EPERM` by the seccomp filter |
+ * | what it was given: its fds, its binds (writable ones for writing) | allowed, as asked |
+ * | CPU, memory, fds, processes | **not limited**: see [method@Cam.Process.set_rlimit] and [method@Cam.Process.set_cgroup] |
+ * | the kernel itself: a bug in a system call the filter allows | **not blocked**: narrow the surface further with [method@Cam.Process.set_seccomp_filter] |
  *
- * It does not isolate the file system (the child sees the host's mounts and
- * may use whatever its host uid may, or what is world-readable and
- * world-writable), processes (it shares the PID namespace), System V IPC,
- * nor resource use (see [method@Cam.Process.set_rlimit] and
- * [method@Cam.Process.set_cgroup]), and it installs no seccomp filter
- * (add %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS for one).  It
- * needs a kernel with user namespaces enabled for the caller
+ * Inside, it is uid 0 and gid 0 of its own user namespace, as above; it
+ * keeps standard input, output and error and the fds it is given.  As pid
+ * 1 it receives only the signals it has a handler for: `SIGTERM` from
+ * [method@Cam.Process.send_signal] does nothing to a program that does not
+ * catch it, and [method@Cam.Process.terminate_async] then ends it with
+ * `SIGKILL` once its grace period is over.  Its exit code or signal is
+ * reported as for any child.
+ *
+ * It needs a kernel with user namespaces enabled for the caller
  * (`user.max_user_namespaces` above 0; on older Debian and Ubuntu kernels
  * `kernel.unprivileged_userns_clone` for a caller that is not root) and not
- * forbidden by a container's seccomp profile; otherwise start() fails with
- * a #GError that says so.
+ * forbidden by a container's seccomp profile, and seccomp filters;
+ * otherwise start() fails with a #GError that says so, and never falls
+ * back to less isolation.
  *
  * Since: 1.0
  */
@@ -436,4 +484,65 @@ cam_process_set_seccomp_filter (CamProcess  *self,
   if (program != NULL)
     self->seccomp_program = g_bytes_ref (program);
   return TRUE;
+}
+
+/**
+ * cam_process_bind_path:
+ * @self: a #CamProcess
+ * @source: (type filename): an absolute host path, a file or a directory
+ * @target: (type filename) (nullable): the absolute path where the child
+ *   sees it, or %NULL for @source
+ * @writable: whether the child may write to it
+ *
+ * Makes the host path @source visible at @target in the root of the
+ * children started from now on with %CAM_PROCESS_FLAGS_ISOLATE_FILES:
+ * a recursive bind mount, read-only (with every mount below it) unless
+ * @writable.  A writable bind gives the child what its host identity may
+ * do there: the caller sees its writes.
+ *
+ * @source is opened by [method@Cam.Process.start] in the caller, with the
+ * caller's rights, and bound from that file descriptor: the child never
+ * looks it up itself, so a root caller may bind its own `0700` directory
+ * to a child that runs as another uid (what the child may do inside still
+ * depends on its own rights).  Symlinks in @source are followed.  A
+ * @source that cannot be opened makes start() fail with a #GError naming
+ * it (%G_IO_ERROR_NOT_FOUND where it does not exist) before any child is
+ * created.
+ *
+ * Binds are made in the order given, after the system directories, `/tmp`,
+ * `/dev` and `/proc`, so that a later one may lie inside an earlier one
+ * (or inside `/tmp`).  The directories leading to @target are created
+ * where missing, but not inside a read-only bind, where @target must exist
+ * already.
+ *
+ * Relative paths, and `/` as @target, are programming errors.  Binds are only meaningful in a
+ * root of the child's own: start() fails with
+ * %G_IO_ERROR_INVALID_ARGUMENT when binds were given but
+ * %CAM_PROCESS_FLAGS_ISOLATE_FILES is not set.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_bind_path (CamProcess *self,
+                       const char *source,
+                       const char *target,
+                       gboolean    writable)
+{
+  CamSpawnBind bind;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (source != NULL && g_path_is_absolute (source));
+  g_return_if_fail (target == NULL || g_path_is_absolute (target));
+
+  bind.target = g_canonicalize_filename (target != NULL ? target : source,
+                                         "/");
+  if (g_str_equal (bind.target, "/"))
+    {
+      g_critical ("%s: the root of the child cannot be replaced", G_STRFUNC);
+      g_free (bind.target);
+      return;
+    }
+  bind.source = g_strdup (source);
+  bind.writable = writable;
+  g_array_append_val (self->binds, bind);
 }

@@ -203,6 +203,7 @@ cam_process_finalize (GObject *object)
   g_free (self->cwd);
   g_array_unref (self->taken_fds);
   g_array_unref (self->rlimits);
+  g_array_unref (self->binds);
   g_free (self->cgroup);
   for (int i = 0; i < 3; i++)
     g_free (self->stdio_paths[i]);
@@ -470,6 +471,15 @@ cam_process_class_init (CamProcessClass *klass)
 }
 
 static void
+clear_bind (gpointer data)
+{
+  CamSpawnBind *bind = data;
+
+  g_free (bind->source);
+  g_free (bind->target);
+}
+
+static void
 cam_process_init (CamProcess *self)
 {
   g_mutex_init (&self->lock);
@@ -478,6 +488,8 @@ cam_process_init (CamProcess *self)
   self->exit_code = -1;
   self->taken_fds = g_array_new (FALSE, FALSE, sizeof (CamSpawnFd));
   self->rlimits = g_array_new (FALSE, FALSE, sizeof (CamSpawnRlimit));
+  self->binds = g_array_new (FALSE, FALSE, sizeof (CamSpawnBind));
+  g_array_set_clear_func (self->binds, clear_bind);
 }
 
 /* An argument vector needs argv[0]: execve() with an empty one hands the
@@ -1025,6 +1037,8 @@ cam_process_start (CamProcess         *self,
   args.n_rlimits = self->rlimits->len;
   args.cgroup = self->cgroup;
   args.seccomp_program = self->seccomp_program;
+  args.binds = (const CamSpawnBind *) self->binds->data;
+  args.n_binds = self->binds->len;
 
   ok = cam_spawn (&args, &pidfd, &pid, error);
   cam_process_close_taken_fds (self);

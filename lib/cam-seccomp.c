@@ -71,8 +71,8 @@ refuse (scmp_filter_ctx              ctx,
 {
   if (nr < 0)
     return 0;
-  return seccomp_rule_add_exact_array (ctx, SCMP_ACT_ERRNO (errnum), nr,
-                                       n_cmps, cmps);
+  return seccomp_rule_add_array (ctx, SCMP_ACT_ERRNO (errnum), nr,
+                                 n_cmps, cmps);
 }
 
 /* Namespaces: clone() and unshare() with a CLONE_NEW* flag, setns() of
@@ -130,16 +130,30 @@ add_personality_rules (scmp_filter_ctx ctx)
   return 0;
 }
 
+/* Every system call that changes mounts, whatever its arguments. */
+static int
+add_mount_rules (scmp_filter_ctx ctx)
+{
+  static const int mounts[] = {
+    SCMP_SYS (mount), SCMP_SYS (umount), SCMP_SYS (umount2),
+    SCMP_SYS (pivot_root), SCMP_SYS (move_mount), SCMP_SYS (open_tree),
+    SCMP_SYS (fsopen), SCMP_SYS (fsconfig), SCMP_SYS (fsmount),
+    SCMP_SYS (fspick), SCMP_SYS (mount_setattr),
+  };
+  int r;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (mounts); i++)
+    if ((r = refuse (ctx, EPERM, mounts[i], 0, NULL)) < 0)
+      return r;
+  return 0;
+}
+
+/* RESTRICT's rules but the mounts' (add_mount_rules() comes with it). */
 static int
 add_restrict_rules (scmp_filter_ctx ctx)
 {
   /* Refused whatever their arguments. */
   static const int always[] = {
-    /* mounts */
-    SCMP_SYS (mount), SCMP_SYS (umount), SCMP_SYS (umount2),
-    SCMP_SYS (pivot_root), SCMP_SYS (move_mount), SCMP_SYS (open_tree),
-    SCMP_SYS (fsopen), SCMP_SYS (fsconfig), SCMP_SYS (fsmount),
-    SCMP_SYS (fspick), SCMP_SYS (mount_setattr),
     /* other processes' memory */
     SCMP_SYS (ptrace), SCMP_SYS (process_vm_readv),
     SCMP_SYS (process_vm_writev),
@@ -237,6 +251,29 @@ out:
   return r;
 }
 
+/* Without RESTRICT, which refuses every other architecture, the locks
+ * must hold on the compatible ones too (a 32-bit program could otherwise
+ * clear its death signal through int 0x80), and such programs still run:
+ * their rules are added for those architectures as well. */
+static int
+add_compat_archs (scmp_filter_ctx ctx)
+{
+#if defined(__x86_64__) && defined(__LP64__)
+  static const guint32 archs[] = { SCMP_ARCH_X86, SCMP_ARCH_X32 };
+#elif defined(__aarch64__)
+  static const guint32 archs[] = { SCMP_ARCH_ARM };
+#else
+  static const guint32 archs[] = { 0 };
+#endif
+  int r;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (archs); i++)
+    if (archs[i] != 0 && (r = seccomp_arch_add (ctx, archs[i])) < 0 &&
+        r != -EEXIST)
+      return r;
+  return 0;
+}
+
 static int
 build_program (CamSeccompRules     rules,
                struct sock_fprog **ret_program)
@@ -248,18 +285,25 @@ build_program (CamSeccompRules     rules,
   if (ctx == NULL)
     return -ENOMEM;
 
-  /* Only the native architecture is allowed: on x86_64 the filter refuses
-   * the ia32 entry points (int 0x80, sysenter) and x32 system calls
-   * (__X32_SYSCALL_BIT), whose numbers differ, rather than list their
-   * rules too.  A 32-bit program cannot run under this filter. */
+  /* Under RESTRICT only the native architecture is allowed: on x86_64 the
+   * filter refuses the ia32 entry points (int 0x80, sysenter) and x32
+   * system calls (__X32_SYSCALL_BIT), whose numbers differ, rather than
+   * list their rules too.  A 32-bit program cannot run under it.  The
+   * locks alone cover the compatible architectures (add_compat_archs());
+   * any other is refused all the same. */
   r = seccomp_attr_set (ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO (EPERM));
   /* A binary search on the system call number rather than a chain of
    * comparisons: fewer instructions run per call, and at load, when the
    * kernel runs the filter for every number to fill its cache. */
   if (r >= 0)
     r = seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+  if (r >= 0 && !(rules & CAM_SECCOMP_RULES_RESTRICT))
+    r = add_compat_archs (ctx);
   if (r >= 0 && (rules & CAM_SECCOMP_RULES_RESTRICT))
     r = add_restrict_rules (ctx);
+  if (r >= 0 &&
+      (rules & (CAM_SECCOMP_RULES_RESTRICT | CAM_SECCOMP_RULES_LOCK_MOUNTS)))
+    r = add_mount_rules (ctx);
   if (r >= 0 && (rules & CAM_SECCOMP_RULES_LOCK_PDEATHSIG))
     r = add_lock_pdeathsig_rules (ctx);
   if (r >= 0)

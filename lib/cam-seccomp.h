@@ -18,7 +18,10 @@ typedef enum {
   CAM_SECCOMP_RULES_RESTRICT        = 1 << 0,
   /* prctl (PR_SET_PDEATHSIG, sig) with any sig but SIGKILL. */
   CAM_SECCOMP_RULES_LOCK_PDEATHSIG  = 1 << 1,
-  CAM_SECCOMP_RULES_ALL             = (1 << 2) - 1,
+  /* mount, umount and the new mount API: the mounts of a root of its own
+   * stay as they were made (CAM_PROCESS_FLAGS_ISOLATE_FILES). */
+  CAM_SECCOMP_RULES_LOCK_MOUNTS     = 1 << 2,
+  CAM_SECCOMP_RULES_ALL             = (1 << 3) - 1,
 } CamSeccompRules;
 
 int cam_seccomp_get_program (CamSeccompRules            rules,

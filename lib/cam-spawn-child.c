@@ -33,14 +33,20 @@
  *     cam-dumpable.c puts back for the caller once the child has exec'd;
  *  4. PR_SET_PDEATHSIG, which any later change of ids would clear, then
  *     the check that the parent did not die before it was set (the
- *     signal is only sent for a death that comes after); the check reads
- *     the caller's /proc, before the mounts change anything;
+ *     signal is only sent for a death that comes after); under
+ *     ISOLATE_PID the check reads the caller's /proc, so it comes before
+ *     the child mounts its own;
  *  5. mount propagation made private;
- *  6. chdir, as the final identity;
- *  7. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
- *  8. setsid, then no_new_privs, which loading a filter needs without
+ *  6. the root of its own (ISOLATE_FILES, cam-root-child.c): it needs the
+ *     final identity (the user namespace must own the mount and PID
+ *     namespaces, for the new /proc) and private propagation, and it
+ *     attaches the mount trees the parent cloned, whose fds must still be
+ *     open;
+ *  7. chdir, as the final identity and in the final root;
+ *  8. fds, then rlimits (a lower RLIMIT_NOFILE must not stop dup3());
+ *  9. setsid, then no_new_privs, which loading a filter needs without
  *     CAP_SYS_ADMIN;
- *  9. the seccomp filters last, the built-in one then the caller's, so
+ * 10. the seccomp filters last, the built-in one then the caller's, so
  *     that no earlier step runs under them (a caller's filter may refuse
  *     anything), then exec.  The prepared programs are only passed to
  *     the kernel, which copies them.  A program the kernel refuses with
@@ -61,6 +67,7 @@
 #include <unistd.h>
 
 #include "cam-process-private.h"
+#include "cam-root-child.h"
 
 static void G_GNUC_NORETURN
 child_fail_index (const CamSpawnArgs *args,
@@ -84,7 +91,13 @@ child_fail (const CamSpawnArgs *args,
 
 /* Handlers installed by the parent must not run in the child: reset them
  * to SIG_DFL, as exec would.  Ignored signals stay ignored, as across
- * exec.  Only needed where clone3's CLONE_CLEAR_SIGHAND was not used. */
+ * exec.  Only needed where clone3's CLONE_CLEAR_SIGHAND was not used.
+ *
+ * glibc's sigaction() refuses its internal signals (SIGCANCEL and
+ * SIGSETXID, from __SIGRTMIN to below SIGRTMIN), whose handlers work on
+ * the calling thread's descriptor: the parent's, here.  They get SIG_DFL
+ * through the system call, whose struct is all zeroes for SIG_DFL on
+ * every architecture.  The parent blocked them around the clone. */
 static void
 reset_signal_handlers (void)
 {
@@ -93,7 +106,14 @@ reset_signal_handlers (void)
       struct sigaction sa = { .sa_handler = SIG_DFL };
       struct sigaction old;
 
-      /* SIGKILL, SIGSTOP and glibc's internal signals fail with EINVAL. */
+      if (sig >= __SIGRTMIN && sig < SIGRTMIN)
+        {
+          static const char zeroes[64];
+
+          syscall (SYS_rt_sigaction, sig, zeroes, NULL, (size_t) (_NSIG / 8));
+          continue;
+        }
+      /* SIGKILL and SIGSTOP fail with EINVAL. */
       if (sigaction (sig, NULL, &old) < 0)
         continue;
       if (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN)
@@ -370,6 +390,9 @@ cam_spawn_child (void *data)
       mount ("none", "/", "none", MS_REC | MS_PRIVATE, /* data= */ NULL) < 0)
     child_fail (args, CAM_SPAWN_STEP_MOUNT_PRIVATE);
 
+  if (args->n_root_ops > 0 && cam_root_child_setup (args, &r) < 0)
+    child_fail_index (args, CAM_SPAWN_STEP_ROOT, r);
+
   if (args->cwd != NULL && chdir (args->cwd) < 0)
     child_fail (args, CAM_SPAWN_STEP_CHDIR);
 
@@ -394,7 +417,8 @@ cam_spawn_child (void *data)
     if (args->seccomp[i] != NULL && load_seccomp (args->seccomp[i]) < 0)
       child_fail_index (args, CAM_SPAWN_STEP_SECCOMP, i);
 
-  execve (args->path, (char * const *) args->argv, (char * const *) args->envp);
+  execve (args->exec_path, (char * const *) args->argv,
+          (char * const *) args->envp);
   /* A script without "#!" runs through /bin/sh, as with execvp(); a
    * failure of that reports the script's own ENOEXEC. */
   if (errno == ENOEXEC && args->script_argv != NULL)

@@ -45,6 +45,7 @@
 #include "cam-clone.h"
 #include "cam-dumpable.h"
 #include "cam-pidfd-util.h"
+#include "cam-root-plan.h"
 #include "cam-seccomp.h"
 #include "cam-spawn.h"
 #include "cam-spawn-userns.h"
@@ -490,7 +491,11 @@ prepare_identity (CamSpawnArgs *args)
  * child is its pid 1, whose death the kernel turns into a SIGKILL of every
  * process in it, so nothing inside outlives the parent thread as long as
  * pid 1 keeps its SIGKILL death signal.  The lock refuses any other, 0
- * included; a grandchild may still set SIGKILL for itself. */
+ * included; a grandchild may still set SIGKILL for itself.
+ *
+ * LOCK_MOUNTS keeps a program with a root of its own from changing it: as
+ * uid 0 of the user namespace that owns its mounts, it could otherwise
+ * remount a read-only bind read-write. */
 static CamSeccompRules
 plan_seccomp_rules (CamProcessFlags flags)
 {
@@ -501,6 +506,8 @@ plan_seccomp_rules (CamProcessFlags flags)
   if ((flags & CAM_PROCESS_FLAGS_ISOLATE_PID) &&
       (flags & CAM_PROCESS_FLAGS_DIE_WITH_PARENT))
     rules |= CAM_SECCOMP_RULES_LOCK_PDEATHSIG;
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_FILES)
+    rules |= CAM_SECCOMP_RULES_LOCK_MOUNTS;
   return rules;
 }
 
@@ -521,11 +528,21 @@ plan_seccomp_rules (CamProcessFlags flags)
  *
  * Seccomp: the built-in rule sets the flags ask for, and the caller's
  * program; either implies no_new_privs, without which only CAP_SYS_ADMIN
- * may load a filter. */
+ * may load a filter.
+ *
+ * ISOLATE_FILES implies ISOLATE_USER, ISOLATE_MOUNT and ISOLATE_PID; its
+ * root is planned apart, by prepare_root(). */
 static void
 prepare_child_setup (CamSpawnArgs *args)
 {
   CamProcessFlags flags = args->flags;
+
+  /* A root of its own needs a /proc of its own PID namespace, and a user
+   * namespace, without which a root child could mount the disk. */
+  if (flags & CAM_PROCESS_FLAGS_ISOLATE_FILES)
+    flags |= CAM_PROCESS_FLAGS_ISOLATE_USER | CAM_PROCESS_FLAGS_ISOLATE_MOUNT |
+             CAM_PROCESS_FLAGS_ISOLATE_PID;
+  args->flags = flags;
 
   if (args->has_user || (flags & CAM_PROCESS_FLAGS_ISOLATE_USER))
     prepare_identity (args);
@@ -591,6 +608,80 @@ prepare_seccomp (CamSpawnArgs  *args,
       args->seccomp[CAM_SPAWN_SECCOMP_CALLER] = &args->caller_fprog;
     }
   return TRUE;
+}
+
+/* Plans the root of its own (cam-root-plan.c) for ISOLATE_FILES: the
+ * child then runs args->root_ops, executes the program at its canonical
+ * path and changes to an absolute cwd in that root. */
+static gboolean
+prepare_root (CamSpawnArgs  *args,
+              GError       **error)
+{
+  args->exec_path = args->path;
+  if (!(args->flags & CAM_PROCESS_FLAGS_ISOLATE_FILES))
+    return TRUE;
+
+  args->root_plan = cam_root_plan_new (args->binds, args->n_binds,
+                                       args->path, args->cwd, error);
+  if (args->root_plan == NULL)
+    return FALSE;
+  args->root_ops = cam_root_plan_get_ops (args->root_plan, &args->n_root_ops);
+  args->exec_path = cam_root_plan_get_exec_path (args->root_plan);
+  if (args->cwd != NULL)
+    args->cwd = cam_root_plan_get_cwd (args->root_plan);
+  return TRUE;
+}
+
+/* The error of a failed step of the root setup: names the op. */
+static void
+set_root_error (GError          **error,
+                const CamRootOp  *op,
+                int               errsv)
+{
+  GIOErrorEnum code = g_io_error_from_errno (errsv);
+  const char *msg = g_strerror (errsv);
+
+  switch (op->kind)
+    {
+    case CAM_ROOT_OP_ENTER:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot enter its root on “%s”: %s"),
+                   op->path, msg);
+      break;
+    case CAM_ROOT_OP_MKDIR:
+    case CAM_ROOT_OP_MKFILE:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot create mount point “%s”: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_SYMLINK:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot create symbolic link “%s”: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_BIND:
+    case CAM_ROOT_OP_ATTACH:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot bind “%s”: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_REMOUNT:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot make “%s” read-only: %s"),
+                   op->name, msg);
+      break;
+    case CAM_ROOT_OP_MOUNT:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot mount %s on “%s”: %s"),
+                   op->fstype, op->name, msg);
+      break;
+    case CAM_ROOT_OP_LEAVE:
+    default:
+      g_set_error (error, G_IO_ERROR, code,
+                   _("Failed to set up the file system of the child process: cannot detach the root of the host: %s"),
+                   msg);
+      break;
+    }
 }
 
 /* The error of a failed clone. */
@@ -695,6 +786,11 @@ set_child_error (GError             **error,
       g_set_error (error, G_IO_ERROR, code,
                    _("Failed to make the mounts of the child process private: %s"),
                    msg);
+      break;
+    case CAM_SPAWN_STEP_ROOT:
+      if (report->index < 0 || (gsize) report->index >= args->n_root_ops)
+        goto invalid;
+      set_root_error (error, &args->root_ops[report->index], report->error);
       break;
     case CAM_SPAWN_STEP_CHDIR:
       g_set_error (error, G_IO_ERROR, code,
@@ -846,6 +942,26 @@ release_child (const CamSpawnArgs *args,
   return -errsv;
 }
 
+/* Blocks every signal in the calling thread, as glibc's posix_spawn does,
+ * glibc's internal SIGCANCEL and SIGSETXID included: sigfillset() leaves
+ * them out and pthread_sigmask() never blocks them, yet their handlers
+ * must not run in a child that shares our memory.  The kernel's set is
+ * the first _NSIG bits of a sigset_t. */
+static void
+block_all_signals (sigset_t *saved)
+{
+  sigset_t all;
+
+  memset (&all, 0xff, sizeof all);
+  syscall (SYS_rt_sigprocmask, SIG_SETMASK, &all, saved, (size_t) (_NSIG / 8));
+}
+
+static void
+restore_signals (const sigset_t *saved)
+{
+  syscall (SYS_rt_sigprocmask, SIG_SETMASK, saved, NULL, (size_t) (_NSIG / 8));
+}
+
 /* The signals a program gets with their default action even where the
  * caller ignores them: those that GLib's fork path, Python's subprocess
  * and shells reset, since programs rely on their default (a pipeline's
@@ -928,9 +1044,11 @@ cam_spawn (CamSpawnArgs *args,
            GError      **error)
 {
   CamSpawnReport report = { 0 };
+  const char *cwd = args->cwd;
   siginfo_t info;
-  sigset_t all, saved;
+  sigset_t saved;
   int report_fd, sync_fd, sync_peer_fd;
+  gboolean held_dumpable = FALSE;
   int read_fd = -1;
   int pidfd = -1;
   pid_t pid;
@@ -954,6 +1072,16 @@ cam_spawn (CamSpawnArgs *args,
   if (!check_fds (args->fds, args->n_fds, error))
     return FALSE;
 
+  /* Binds without a root of its own would change nothing: the child
+   * sees the whole host. */
+  if (args->n_binds > 0 && !(args->flags & CAM_PROCESS_FLAGS_ISOLATE_FILES))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Cannot start “%s”: paths to bind were given without CAM_PROCESS_FLAGS_ISOLATE_FILES"),
+                   args->path);
+      return FALSE;
+    }
+
   args->base_fd = compute_base_fd (args->fds, args->n_fds);
   r = open_report_pipe (args->base_fd, &read_fd, &args->report_fd);
   if (r < 0)
@@ -972,6 +1100,12 @@ cam_spawn (CamSpawnArgs *args,
 
   prepare_child_setup (args);
   if (!prepare_seccomp (args, error))
+    {
+      r = -EINVAL;
+      goto out;
+    }
+
+  if (!prepare_root (args, error))
     {
       r = -EINVAL;
       goto out;
@@ -998,10 +1132,10 @@ cam_spawn (CamSpawnArgs *args,
    * beside us, and a handler here could write the errno it shares. */
   sigemptyset (&args->child_mask);
   prepare_reset_ignored (&args->reset_ignored);
-  sigfillset (&all);
-  if (args->set_ids)
+  held_dumpable = args->set_ids;
+  if (held_dumpable)
     cam_dumpable_hold ();
-  pthread_sigmask (SIG_SETMASK, &all, &saved);
+  block_all_signals (&saved);
   pid = clone_child (args, &pidfd);
   errsv = -pid;
 
@@ -1019,7 +1153,7 @@ cam_spawn (CamSpawnArgs *args,
     {
       if (sync_peer_fd >= 0)
         close (sync_peer_fd);
-      pthread_sigmask (SIG_SETMASK, &saved, NULL);
+      restore_signals (&saved);
       args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
       set_clone_error (error, args, errsv);
       r = -errsv;
@@ -1030,7 +1164,7 @@ cam_spawn (CamSpawnArgs *args,
   if (r == 0)
     r = read_report (read_fd, &report);
   args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
-  pthread_sigmask (SIG_SETMASK, &saved, NULL);
+  restore_signals (&saved);
   if (r == 0 && reap_if_died_before_exec (pidfd, &info) > 0)
     {
       cam_clear_fd (&pidfd);
@@ -1064,7 +1198,7 @@ cam_spawn (CamSpawnArgs *args,
   *ret_pid = pid;
 
 out:
-  if (args->set_ids)
+  if (held_dumpable)
     cam_dumpable_release ();
   cam_clear_fd (&read_fd);
   cam_clear_fd (&args->report_fd);
@@ -1072,5 +1206,10 @@ out:
   cam_clear_fd (&args->sync_peer_fd);
   cam_clear_fd (&args->cgroup_fd);
   clear_fd_tables (args);
+  g_clear_pointer (&args->root_plan, cam_root_plan_free);
+  args->root_ops = NULL;
+  args->n_root_ops = 0;
+  args->exec_path = args->path;
+  args->cwd = cwd;
   return r == 0;
 }

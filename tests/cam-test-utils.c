@@ -68,6 +68,24 @@ cam_test_in_subprocess (void)
 }
 
 /**
+ * cam_test_timeout_ms:
+ *
+ * Returns: %CAM_TEST_TIMEOUT_MS: 10,000 times CAM_TEST_TIMEOUT_SCALE (a
+ *   whole number, 1 when unset)
+ */
+guint
+cam_test_timeout_ms (void)
+{
+  const char *scale = g_getenv ("CAM_TEST_TIMEOUT_SCALE");
+  guint64 factor = 1;
+
+  if (scale != NULL &&
+      !g_ascii_string_to_unsigned (scale, 10, 1, 100, &factor, NULL))
+    factor = 1;
+  return 10000 * (guint) factor;
+}
+
+/**
  * cam_test_become_unprivileged:
  *
  * Makes the calling process (a g_test_trap_subprocess() child) host

@@ -8,10 +8,13 @@
 
 G_BEGIN_DECLS
 
-/* How long any wait in the tests may take before it fails instead of hanging. */
-#define CAM_TEST_TIMEOUT_MS 10000
+/* How long any wait in the tests may take before it fails instead of
+ * hanging: 10 s, times CAM_TEST_TIMEOUT_SCALE where the harness runs
+ * slower (valgrind, sanitizers; .ci/run sets it with --timeout-multiplier). */
+#define CAM_TEST_TIMEOUT_MS (cam_test_timeout_ms ())
 /* The same, for g_test_trap_subprocess(). */
-#define CAM_TEST_SUBPROCESS_TIMEOUT_USEC (60 * G_USEC_PER_SEC)
+#define CAM_TEST_SUBPROCESS_TIMEOUT_USEC \
+  ((guint64) 6 * cam_test_timeout_ms () * G_TIME_SPAN_MILLISECOND)
 
 /* Exit status of cam-test-helper on a usage error, as when it has no mode. */
 #define CAM_TEST_HELPER_EXIT_USAGE 2
@@ -43,6 +46,7 @@ typedef struct
   guint                 n_waited;
 } CamTestFinished;
 
+guint       cam_test_timeout_ms           (void);
 gboolean    cam_test_in_subprocess        (void);
 void        cam_test_become_unprivileged  (void);
 void        cam_test_warm_up              (void);

@@ -171,7 +171,10 @@ test_sandbox_root (void)
   g_assert_no_errno (g_mkdir (private_dir, 0700));
   created = g_build_filename (private_dir, "created", NULL);
 
+  /* Bound into its root writable, so that only its host identity stands
+   * in its way. */
   sandboxed = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  cam_process_bind_path (sandboxed, dir, NULL, TRUE);
   read_sandboxed = cam_test_run_helper_report (sandboxed, "try-open", secret,
                                                NULL);
   create_sandboxed = cam_test_run_helper_report (sandboxed, "try-create",

@@ -1025,9 +1025,12 @@ test_sandbox (void)
                              CAM_PROCESS_FLAGS_ISOLATE_NET |
                              CAM_PROCESS_FLAGS_ISOLATE_IPC |
                              CAM_PROCESS_FLAGS_ISOLATE_PID |
+                             CAM_PROCESS_FLAGS_ISOLATE_MOUNT |
+                             CAM_PROCESS_FLAGS_ISOLATE_FILES |
                              CAM_PROCESS_FLAGS_NEW_SESSION |
                              CAM_PROCESS_FLAGS_NO_NEW_PRIVS |
-                             CAM_PROCESS_FLAGS_DIE_WITH_PARENT;
+                             CAM_PROCESS_FLAGS_DIE_WITH_PARENT |
+                             CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS;
 
   g_assert_cmpint (CAM_PROCESS_FLAGS_SANDBOX & expected, ==, expected);
   if (skip_unless_userns ())
@@ -1035,7 +1038,7 @@ test_sandbox (void)
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
-  assert_namespaces (ns, "user net ipc pid");
+  assert_namespaces (ns, "user net ipc pid mnt");
   /* Pid 1 of its namespace, leader of a session of its own. */
   session = cam_test_run_helper_report (process, "print-session", NULL);
   session_ids = g_strsplit (session, " ", -1);

@@ -16,6 +16,8 @@
 #include <camprocess/camprocess.h>
 
 #include <errno.h>
+#include <elf.h>
+#include <link.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -378,6 +380,47 @@ test_thread_stacks (gconstpointer data)
   g_cond_clear (&cond);
 }
 
+/* Finds libcamprocess among the loaded objects and reads whether it was
+ * linked to bind every symbol at load (-z now). */
+static int
+find_bind_now (struct dl_phdr_info *info,
+               size_t               size,
+               void                *data)
+{
+  gboolean *bind_now = data;
+
+  if (strstr (info->dlpi_name, "libcamprocess-") == NULL)
+    return 0;
+
+  for (int i = 0; i < info->dlpi_phnum; i++)
+    {
+      const ElfW (Dyn) *dyn;
+
+      if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
+        continue;
+      dyn = (const ElfW (Dyn) *) (info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+      for (; dyn->d_tag != DT_NULL; dyn++)
+        if ((dyn->d_tag == DT_FLAGS && (dyn->d_un.d_val & DF_BIND_NOW)) ||
+            (dyn->d_tag == DT_FLAGS_1 && (dyn->d_un.d_val & DF_1_NOW)))
+          *bind_now = TRUE;
+    }
+  return 1;
+}
+
+static void
+test_bind_now (void)
+{
+  gboolean bind_now = FALSE;
+
+  g_test_summary ("The library binds its symbols at load: a CLONE_VM child "
+                  "calling libc for the first time must not enter the "
+                  "dynamic linker, which would write the GOT and the TCB "
+                  "it shares with the parent.");
+
+  g_assert_cmpint (dl_iterate_phdr (find_bind_now, &bind_now), ==, 1);
+  g_assert_true (bind_now);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -403,6 +446,8 @@ main (int    argc,
           g_test_add_data_func (stacks, path, test_thread_stacks);
         }
     }
+
+  g_test_add_func ("/process/spawn/bind-now", test_bind_now);
 
   return g_test_run ();
 }

@@ -63,14 +63,22 @@ typedef enum {
  *   has no use for and that could open a way out (new namespaces, mounts,
  *   ptrace, keyrings, bpf, io_uring, `TIOCSTI`, 32-bit system calls and
  *   more); implies %CAM_PROCESS_FLAGS_NO_NEW_PRIVS
+ * @CAM_PROCESS_FLAGS_ISOLATE_FILES: a root file system of its own: the
+ *   host's system directories read-only, a private `/tmp`, its own `/proc`
+ *   and a minimal `/dev`, the program, and what
+ *   [method@Cam.Process.bind_path] adds; implies
+ *   %CAM_PROCESS_FLAGS_ISOLATE_USER, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT and
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID
  * @CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP: a program named without a
  *   slash is searched in the `PATH` of the child's environment (see
  *   [method@Cam.Process.set_environ]) rather than in the caller's, as
  *   with `G_SUBPROCESS_FLAGS_SEARCH_PATH_FROM_ENVP`
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
- *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
- *   %CAM_PROCESS_FLAGS_NO_NEW_PRIVS and %CAM_PROCESS_FLAGS_DIE_WITH_PARENT
+ *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT,
+ *   %CAM_PROCESS_FLAGS_ISOLATE_FILES, %CAM_PROCESS_FLAGS_NEW_SESSION,
+ *   %CAM_PROCESS_FLAGS_NO_NEW_PRIVS, %CAM_PROCESS_FLAGS_DIE_WITH_PARENT and
+ *   %CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS
  *
  * How [method@Cam.Process.start] sets up the child before it executes the
  * program; see [method@Cam.Process.set_flags] for the details and for what
@@ -90,6 +98,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
   CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
+  CAM_PROCESS_FLAGS_ISOLATE_FILES   = 1 << 10,
   CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP = 1 << 11,
   /* glib-mkenums reads one line at a time and takes any line that starts
    * with a name for a member: each continuation line of a value starts
@@ -98,9 +107,12 @@ typedef enum /*< flags >*/ {
                                     | CAM_PROCESS_FLAGS_ISOLATE_NET
                                     | CAM_PROCESS_FLAGS_ISOLATE_IPC
                                     | CAM_PROCESS_FLAGS_ISOLATE_PID
+                                    | CAM_PROCESS_FLAGS_ISOLATE_MOUNT
+                                    | CAM_PROCESS_FLAGS_ISOLATE_FILES
                                     | CAM_PROCESS_FLAGS_NEW_SESSION
                                     | CAM_PROCESS_FLAGS_NO_NEW_PRIVS
-                                    | CAM_PROCESS_FLAGS_DIE_WITH_PARENT,
+                                    | CAM_PROCESS_FLAGS_DIE_WITH_PARENT
+                                    | CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS,
 } CamProcessFlags;
 
 /**
@@ -242,6 +254,11 @@ CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_set_seccomp_filter (CamProcess      *self,
                                                       GBytes          *program,
                                                       GError         **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_bind_path       (CamProcess         *self,
+                                                   const char         *source,
+                                                   const char         *target,
+                                                   gboolean            writable);
 
 CAM_AVAILABLE_IN_ALL
 gboolean              cam_process_start           (CamProcess         *self,
