@@ -389,5 +389,25 @@ class TestCommunicateUtf8(ProcessTestCase):
         self.assertIOError(caught.exception, Gio.IOErrorEnum.FAILED)
 
 
+class TestLauncher(ProcessTestCase):
+    def test_spawnv(self):
+        launcher = Cam.ProcessLauncher.new(Cam.ProcessStdioFlags.STDOUT_PIPE)
+        launcher.setenv("CAM_L", "py", True)
+        launcher.set_cwd("/proc")
+        self.assertEqual(launcher.getenv("CAM_L"), "py")
+        for _ in range(2):
+            process = self.track(
+                launcher.spawnv(["sh", "-c", 'pwd; echo "$CAM_L"']))
+            ok, out, err = process.communicate_utf8(None, None)
+            self.assertEqual(out, "/proc\npy\n")
+            self.assertTrue(process.get_successful())
+
+    def test_spawnv_not_found(self):
+        launcher = Cam.ProcessLauncher.new(Cam.ProcessStdioFlags.NONE)
+        with self.assertRaises(GLib.Error) as caught:
+            launcher.spawnv(["cam-no-such-program"])
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
