@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The stdio flags say, per stream, whether the child shares the caller's
- * fd, gets /dev/null or gets one end of a pipe.  Nothing of this runs in
+ * fd, gets /dev/null or gets one end of a pipe; a file path set for a
+ * stream instead (never both: a caller bug) is opened at each start.
+ * Standard input without either is /dev/null, as in GSubprocess, unless
+ * the caller gives an fd for 0 itself.  Nothing of this runs in
  * the child: start() appends the child's ends to the fd map of the spawn
  * (source → 0, 1, 2) and the child's dup step puts them in place, as it
  * does for any fd the caller passes.
@@ -22,6 +25,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <gio/gunixinputstream.h>
@@ -34,7 +38,8 @@
 #include "cam-process-object.h"
 
 #define STDIN_FLAGS  (CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE | \
-                      CAM_PROCESS_STDIO_FLAGS_STDIN_NULL)
+                      CAM_PROCESS_STDIO_FLAGS_STDIN_NULL | \
+                      CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT)
 #define STDOUT_FLAGS (CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE | \
                       CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE)
 #define STDERR_FLAGS (CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE | \
@@ -46,6 +51,10 @@ at_most_one_bit (guint bits)
 {
   return (bits & (bits - 1)) == 0;
 }
+
+static const CamProcessStdioFlags stream_flags[3] = {
+  STDIN_FLAGS, STDOUT_FLAGS, STDERR_FLAGS,
+};
 
 /* At most one flag per stream, and no unknown bits. */
 gboolean
@@ -134,25 +143,58 @@ open_null (CamProcessStdio  *stdio,
   return TRUE;
 }
 
+/* Opens the file set for the child's @target, as GSubprocessLauncher does:
+ * read-only for stdin, else created or truncated. */
+static gboolean
+open_file (CamProcessStdio  *stdio,
+           const char       *path,
+           int               target,
+           GError          **error)
+{
+  int fd;
+
+  if (target == STDIN_FILENO)
+    fd = open (path, O_RDONLY | O_CLOEXEC);
+  else
+    fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to open “%s”: %s"), path, g_strerror (errsv));
+      return FALSE;
+    }
+
+  stdio->child_fds[target] = fd;
+  stdio->map[stdio->n_map++] = (CamSpawnFd) { fd, target };
+  return TRUE;
+}
+
 /**
  * cam_process_stdio_open:
- * @flags: valid stdio flags
- * @stdout_fd: the fd the child gets at 1 unless @flags set it: a fd taken
- *   for target 1, or `STDOUT_FILENO`
+ * @self: a #CamProcess about to start
+ * @stdout_fd: the fd the child gets at 1 unless the flags set it: a fd
+ *   taken for target 1, or `STDOUT_FILENO`
+ * @stdin_given: whether the caller gives the child an fd for 0, which
+ *   replaces the default `/dev/null`
  * @stdio: (out caller-allocates): the fds of this start
  * @error: return location for a #GError
  *
- * Opens the pipes and /dev/null that @flags ask for.  On failure @stdio
- * holds no fd.
+ * Opens the pipes, files and /dev/null that the stdio flags and file paths
+ * of @self ask for.  On failure @stdio holds no fd.
  *
  * Returns: %TRUE on success
  */
 gboolean
-cam_process_stdio_open (CamProcessStdioFlags   flags,
+cam_process_stdio_open (CamProcess            *self,
                         int                    stdout_fd,
+                        gboolean               stdin_given,
                         CamProcessStdio       *stdio,
                         GError               **error)
 {
+  CamProcessStdioFlags flags = self->stdio_flags;
+  char **paths = self->stdio_paths;
   gboolean ok = TRUE;
 
   *stdio = (CamProcessStdio) {
@@ -163,15 +205,22 @@ cam_process_stdio_open (CamProcessStdioFlags   flags,
 
   if (flags & CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE)
     ok = open_pipe (stdio, STDIN_FILENO, error);
-  else if (flags & CAM_PROCESS_STDIO_FLAGS_STDIN_NULL)
+  else if (paths[STDIN_FILENO] != NULL)
+    ok = open_file (stdio, paths[STDIN_FILENO], STDIN_FILENO, error);
+  else if ((flags & CAM_PROCESS_STDIO_FLAGS_STDIN_NULL) ||
+           (!(flags & CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT) && !stdin_given))
     ok = open_null (stdio, STDIN_FILENO, error);
 
-  if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE))
+  if (ok && paths[STDOUT_FILENO] != NULL)
+    ok = open_file (stdio, paths[STDOUT_FILENO], STDOUT_FILENO, error);
+  else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE))
     ok = open_pipe (stdio, STDOUT_FILENO, error);
   else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE))
     ok = open_null (stdio, STDOUT_FILENO, error);
 
-  if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE))
+  if (ok && paths[STDERR_FILENO] != NULL)
+    ok = open_file (stdio, paths[STDERR_FILENO], STDERR_FILENO, error);
+  else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE))
     ok = open_pipe (stdio, STDERR_FILENO, error);
   else if (ok && (flags & CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE))
     ok = open_null (stdio, STDERR_FILENO, error);
@@ -249,7 +298,9 @@ cam_process_stdio_clear (CamProcessStdio *stdio)
  *
  * Sets [property@Cam.Process:stdio-flags] for the children started from
  * now on.  Each start creates new pipes; the streams of the previous child
- * are dropped then.
+ * are dropped then.  A flag for a stream that has a file path
+ * ([method@Cam.Process.set_stdin_file_path] and the like) is a programming
+ * error.
  *
  * Since: 1.0
  */
@@ -259,6 +310,9 @@ cam_process_set_stdio_flags (CamProcess           *self,
 {
   g_return_if_fail (CAM_IS_PROCESS (self));
   g_return_if_fail (cam_process_stdio_flags_valid (flags));
+  for (int i = 0; i < 3; i++)
+    g_return_if_fail (self->stdio_paths[i] == NULL ||
+                      (flags & stream_flags[i]) == 0);
 
   if (self->stdio_flags == flags)
     return;
@@ -282,6 +336,94 @@ cam_process_get_stdio_flags (CamProcess *self)
   g_return_val_if_fail (CAM_IS_PROCESS (self), CAM_PROCESS_STDIO_FLAGS_NONE);
 
   return self->stdio_flags;
+}
+
+static void
+set_file_path (CamProcess *self,
+               int         target,
+               const char *path)
+{
+  g_free (self->stdio_paths[target]);
+  self->stdio_paths[target] = g_strdup (path);
+}
+
+/**
+ * cam_process_set_stdin_file_path:
+ * @self: a #CamProcess
+ * @path: (type filename) (nullable): a file for the child to read as its
+ *   standard input, or %NULL to unset it
+ *
+ * Makes the children started from now on read @path as their standard
+ * input, as g_subprocess_launcher_set_stdin_file_path() does.  The file is
+ * opened for reading by [method@Cam.Process.start], which fails with a
+ * #GError naming @path when it cannot be opened.
+ *
+ * A `STDIN_` flag in [property@Cam.Process:stdio-flags] together with a
+ * path is a programming error.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_stdin_file_path (CamProcess *self,
+                                 const char *path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (path == NULL || (self->stdio_flags & STDIN_FLAGS) == 0);
+
+  set_file_path (self, STDIN_FILENO, path);
+}
+
+/**
+ * cam_process_set_stdout_file_path:
+ * @self: a #CamProcess
+ * @path: (type filename) (nullable): a file for the child to write its
+ *   standard output to, or %NULL to unset it
+ *
+ * Makes the children started from now on write their standard output to
+ * @path, as g_subprocess_launcher_set_stdout_file_path() does: the file is
+ * created (mode 0666 less the umask) or truncated by
+ * [method@Cam.Process.start], which fails with a #GError naming @path when
+ * it cannot be opened.  %CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE sends
+ * standard error there too.
+ *
+ * A `STDOUT_` flag in [property@Cam.Process:stdio-flags] together with a
+ * path is a programming error.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_stdout_file_path (CamProcess *self,
+                                  const char *path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (path == NULL || (self->stdio_flags & STDOUT_FLAGS) == 0);
+
+  set_file_path (self, STDOUT_FILENO, path);
+}
+
+/**
+ * cam_process_set_stderr_file_path:
+ * @self: a #CamProcess
+ * @path: (type filename) (nullable): a file for the child to write its
+ *   standard error to, or %NULL to unset it
+ *
+ * Makes the children started from now on write their standard error to
+ * @path, created or truncated as by
+ * [method@Cam.Process.set_stdout_file_path].
+ *
+ * A `STDERR_` flag in [property@Cam.Process:stdio-flags] together with a
+ * path is a programming error.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_set_stderr_file_path (CamProcess *self,
+                                  const char *path)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (path == NULL || (self->stdio_flags & STDERR_FLAGS) == 0);
+
+  set_file_path (self, STDERR_FILENO, path);
 }
 
 /**
@@ -660,4 +802,212 @@ cam_process_communicate (CamProcess    *self,
   result = cam_process_sync_end (self, &sync);
   return cam_process_communicate_finish (self, result, stdout_buf,
                                          stderr_buf, error);
+}
+
+/* The outputs of one communicate_utf8(), checked by its _finish(). */
+typedef struct {
+  GBytes *stdout_buf;   /* owned, or NULL */
+  GBytes *stderr_buf;   /* owned, or NULL */
+} CommunicateUtf8;
+
+static void
+communicate_utf8_free (gpointer data)
+{
+  CommunicateUtf8 *state = data;
+
+  g_clear_pointer (&state->stdout_buf, g_bytes_unref);
+  g_clear_pointer (&state->stderr_buf, g_bytes_unref);
+  g_free (state);
+}
+
+static void
+communicate_utf8_done (GObject      *source_object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CommunicateUtf8 *state = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (cam_process_communicate_finish (CAM_PROCESS (source_object), result,
+                                      &state->stdout_buf, &state->stderr_buf,
+                                      &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * cam_process_communicate_utf8_async:
+ * @self: a #CamProcess that has been started
+ * @stdin_buf: (nullable): the text to write to the child's standard input,
+ *   or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the child
+ *   has exited and its pipes are drained
+ * @user_data: the data to pass to @callback
+ *
+ * [method@Cam.Process.communicate_async] for text, as
+ * g_subprocess_communicate_utf8_async(): @stdin_buf is written without its
+ * terminating nul, and [method@Cam.Process.communicate_utf8_finish]
+ * returns the outputs as strings.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_communicate_utf8_async (CamProcess          *self,
+                                    const char          *stdin_buf,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GBytes) input = NULL;
+  GTask *task;
+
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (stdin_buf == NULL || self->stdin_pipe != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (cam_process_has_started (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task,
+                         CAM_SOURCE_TAG (cam_process_communicate_utf8_async));
+  g_task_set_task_data (task, g_new0 (CommunicateUtf8, 1),
+                        communicate_utf8_free);
+
+  if (stdin_buf != NULL)
+    input = g_bytes_new (stdin_buf, strlen (stdin_buf));
+  cam_process_communicate_async (self, input, cancellable,
+                                 communicate_utf8_done, task);
+}
+
+/* Turns the output of one stream into a string, or fails if it is not
+ * UTF-8 (a nul byte included), as GSubprocess does. */
+static gboolean
+utf8_from_bytes (GBytes      *bytes,
+                 int          target,
+                 char       **ret_text,
+                 GError     **error)
+{
+  const char *data;
+  gsize size;
+
+  if (bytes == NULL)
+    {
+      *ret_text = NULL;
+      return TRUE;
+    }
+
+  data = g_bytes_get_data (bytes, &size);
+  if (size > 0 && !g_utf8_validate_len (data, size, NULL))
+    {
+      if (target == STDOUT_FILENO)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("The standard output of the child process is not valid UTF-8"));
+      else
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                             _("The standard error of the child process is not valid UTF-8"));
+      return FALSE;
+    }
+
+  *ret_text = size > 0 ? g_strndup (data, size) : g_strdup ("");
+  return TRUE;
+}
+
+/**
+ * cam_process_communicate_utf8_finish:
+ * @self: a #CamProcess
+ * @result: the #GAsyncResult passed to the callback
+ * @stdout_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stdout pipe, or %NULL without
+ *   %CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE
+ * @stderr_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stderr pipe, or %NULL without
+ *   %CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Cam.Process.communicate_utf8_async].  Output that is
+ * not valid UTF-8 fails with %G_IO_ERROR_FAILED, as in GIO; the child has
+ * been reaped all the same.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_communicate_utf8_finish (CamProcess    *self,
+                                     GAsyncResult  *result,
+                                     char         **stdout_buf,
+                                     char         **stderr_buf,
+                                     GError       **error)
+{
+  g_autofree char *out_text = NULL;
+  g_autofree char *err_text = NULL;
+  CommunicateUtf8 *state;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result,
+                                                  CAM_SOURCE_TAG (cam_process_communicate_utf8_async)),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  state = g_task_get_task_data (G_TASK (result));
+  if (!utf8_from_bytes (state->stdout_buf, STDOUT_FILENO, &out_text, error) ||
+      !utf8_from_bytes (state->stderr_buf, STDERR_FILENO, &err_text, error))
+    return FALSE;
+
+  if (stdout_buf != NULL)
+    *stdout_buf = g_steal_pointer (&out_text);
+  if (stderr_buf != NULL)
+    *stderr_buf = g_steal_pointer (&err_text);
+  return TRUE;
+}
+
+/**
+ * cam_process_communicate_utf8:
+ * @self: a #CamProcess that has been started
+ * @stdin_buf: (nullable): the text to write to the child's standard input,
+ *   or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @stdout_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stdout pipe
+ * @stderr_buf: (out) (optional) (nullable) (transfer full): return location
+ *   for the text the child wrote to its stderr pipe
+ * @error: return location for a #GError
+ *
+ * The synchronous [method@Cam.Process.communicate_utf8_async], as
+ * g_subprocess_communicate_utf8().
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_communicate_utf8 (CamProcess    *self,
+                              const char    *stdin_buf,
+                              GCancellable  *cancellable,
+                              char         **stdout_buf,
+                              char         **stderr_buf,
+                              GError       **error)
+{
+  CamProcessSync sync = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  g_return_val_if_fail (stdin_buf == NULL || self->stdin_pipe != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable),
+                        FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  g_return_val_if_fail (cam_process_has_started (self), FALSE);
+
+  cam_process_sync_begin (self, &sync);
+  cam_process_communicate_utf8_async (self, stdin_buf, cancellable,
+                                      cam_process_sync_done, &sync);
+  result = cam_process_sync_end (self, &sync);
+  return cam_process_communicate_utf8_finish (self, result, stdout_buf,
+                                              stderr_buf, error);
 }

@@ -26,6 +26,8 @@ struct _CamProcess
 
   GMutex                lock;
   int                   pid;      /* 0 unless running */
+  char                  identifier[16]; /* pid as a string, written at
+                                         * start while no child runs */
   int                   pidfd;    /* -1 unless running; owned */
   gboolean              starting; /* a start() is between its check and
                                    * publishing the child */
@@ -64,6 +66,8 @@ struct _CamProcess
 
   /* Stdio (cam-process-io.c), used from the thread that calls start(). */
   CamProcessStdioFlags  stdio_flags;  /* for the next start */
+  char                 *stdio_paths[3]; /* owned, nullable: files for fd
+                                         * 0, 1, 2, opened at start */
   GOutputStream        *stdin_pipe;   /* owned, nullable; of the last child */
   GInputStream         *stdout_pipe;  /* owned, nullable; of the last child */
   GInputStream         *stderr_pipe;  /* owned, nullable; of the last child */
@@ -94,7 +98,8 @@ void cam_process_set_resource_usage (CamProcess          *self,
                                      const struct rusage *ru);
 
 /* cam-process-io.c: the stdio of one start.  cam_process_stdio_open()
- * fills @map with the child's ends (at most one entry per fd 0, 1, 2);
+ * fills @map with the child's ends (at most one entry per fd 0, 1, 2;
+ * none for fd 0 when @stdin_given, an fd the caller gives for 0);
  * after a successful spawn cam_process_stdio_commit() hands the parent's
  * ends to the CamProcess as streams; cam_process_stdio_clear() closes
  * whatever is left, on success or failure. */
@@ -102,12 +107,14 @@ typedef struct {
   CamSpawnFd  map[3];
   gsize       n_map;
   int         null_fd;        /* owned /dev/null, or -1 */
-  int         child_fds[3];   /* owned child ends of pipes, or -1 */
+  int         child_fds[3];   /* owned child ends of pipes or the opened
+                               * stdio files, or -1 */
   int         parent_fds[3];  /* owned parent ends of pipes, or -1 */
 } CamProcessStdio;
 
-gboolean cam_process_stdio_open   (CamProcessStdioFlags   flags,
+gboolean cam_process_stdio_open   (CamProcess            *self,
                                    int                    stdout_fd,
+                                   gboolean               stdin_given,
                                    CamProcessStdio       *stdio,
                                    GError               **error);
 void     cam_process_stdio_commit (CamProcess            *self,

@@ -130,6 +130,9 @@ typedef struct {
   const char         *cwd;          /* nullable; under ISOLATE_FILES,
                                      * cam_spawn() points it at the plan's
                                      * absolute copy while it runs */
+  const char * const *script_argv;  /* nullable: { "/bin/sh", path,
+                                     * argv[1], … }, executed when path
+                                     * fails with ENOEXEC */
   const CamSpawnFd   *fds;
   gsize               n_fds;
 

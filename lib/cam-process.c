@@ -52,6 +52,7 @@
 #include "cam-pidfd-util.h"
 #include "cam-process-object.h"
 #include "cam-spawn.h"
+#include "cam-spawn-path.h"
 
 extern char **environ;
 
@@ -121,6 +122,8 @@ enum {
   PROP_FLAGS,
   PROP_STDIO_FLAGS,
   PROP_ARGV,
+  PROP_CWD,
+  PROP_ENVIRON,
   N_PROPS
 };
 
@@ -202,6 +205,8 @@ cam_process_finalize (GObject *object)
   g_array_unref (self->rlimits);
   g_array_unref (self->binds);
   g_free (self->cgroup);
+  for (int i = 0; i < 3; i++)
+    g_free (self->stdio_paths[i]);
   g_clear_pointer (&self->seccomp_program, g_bytes_unref);
   g_strfreev (self->argv);
   g_clear_error (&self->init_error);
@@ -241,6 +246,12 @@ cam_process_get_property (GObject    *object,
     case PROP_ARGV:
       g_value_set_boxed (value, self->argv);
       break;
+    case PROP_CWD:
+      g_value_set_string (value, self->cwd);
+      break;
+    case PROP_ENVIRON:
+      g_value_set_boxed (value, self->envp);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -265,6 +276,12 @@ cam_process_set_property (GObject      *object,
     case PROP_ARGV:
       /* Construct-only, hence before init() can read it. */
       self->argv = g_value_dup_boxed (value);
+      break;
+    case PROP_CWD:
+      cam_process_set_cwd (self, g_value_get_string (value));
+      break;
+    case PROP_ENVIRON:
+      cam_process_set_environ (self, g_value_get_boxed (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -360,7 +377,8 @@ cam_process_class_init (CamProcessClass *klass)
    * CamProcess:stdio-flags:
    *
    * Where the standard input, output and error of the children started
-   * from now on go; by default they share the caller's.  The pipes of the
+   * from now on go; by default standard input is `/dev/null` and the
+   * others are the caller's.  The pipes of the
    * last child are [method@Cam.Process.get_stdin_pipe] and the like.
    *
    * Since: 1.0
@@ -376,9 +394,10 @@ cam_process_class_init (CamProcessClass *klass)
    * CamProcess:argv: (type GStrv)
    *
    * The argument vector of the child that [method@Gio.Initable.init]
-   * starts, `argv[0]` being the path of the program (not searched in
-   * `PATH`), or %NULL for a process that [method@Cam.Process.start]
-   * starts.  [ctor@Cam.Process.newv] sets it.  An empty vector makes init()
+   * starts, `argv[0]` being the program (a name without a slash is
+   * searched in `PATH`, as by [method@Cam.Process.start]), or %NULL for a
+   * process that [method@Cam.Process.start] starts.  [ctor@Cam.Process.newv]
+   * sets it.  An empty vector makes init()
    * fail with %G_IO_ERROR_INVALID_ARGUMENT.
    *
    * Since: 1.0
@@ -386,6 +405,37 @@ cam_process_class_init (CamProcessClass *klass)
   properties[PROP_ARGV] =
     g_param_spec_boxed ("argv", NULL, NULL, G_TYPE_STRV,
                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:cwd: (type filename)
+   *
+   * The working directory of the children started from now on, or %NULL
+   * for the caller's.  See [method@Cam.Process.set_cwd].  As a
+   * construction property it applies to the child of
+   * [property@Cam.Process:argv]: `Cam.Process(argv=…, cwd=…)`.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_CWD] =
+    g_param_spec_string ("cwd", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * CamProcess:environ: (type GStrv)
+   *
+   * The environment of the children started from now on, as `NAME=VALUE`
+   * strings, or %NULL for the caller's environment at start.  See
+   * [method@Cam.Process.set_environ] and [method@Cam.Process.setenv].  As
+   * a construction property it applies to the child of
+   * [property@Cam.Process:argv].
+   *
+   * Since: 1.0
+   */
+  properties[PROP_ENVIRON] =
+    g_param_spec_boxed ("environ", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                         G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -517,7 +567,8 @@ cam_process_new (void)
 /**
  * cam_process_newv: (rename-to cam_process_new)
  * @argv: (array zero-terminated=1) (element-type filename): the argument
- *   vector; `argv[0]` is the path of the program, not searched in `PATH`
+ *   vector; `argv[0]` is the program, searched in `PATH` when it has no
+ *   slash (see [method@Cam.Process.start])
  * @flags: where the child's standard input, output and error go
  * @error: return location for a #GError
  *
@@ -564,7 +615,9 @@ cam_process_newv (const char * const   *argv,
  *   child's environment as `NAME=VALUE` strings, or %NULL to inherit the
  *   environment of the calling process at start
  *
- * Sets the environment of the children started from now on.
+ * Sets [property@Cam.Process:environ], the environment of the children
+ * started from now on; [method@Cam.Process.setenv] and
+ * [method@Cam.Process.unsetenv] edit it.
  *
  * Since: 1.0
  */
@@ -574,8 +627,101 @@ cam_process_set_environ (CamProcess         *self,
 {
   g_return_if_fail (CAM_IS_PROCESS (self));
 
+  if (env == NULL && self->envp == NULL)
+    return;
   g_strfreev (self->envp);
   self->envp = g_strdupv ((char **) env);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENVIRON]);
+}
+
+/* The environment setenv() and unsetenv() edit: the one set, or else a
+ * copy of the caller's, as in GSubprocessLauncher. */
+static char **
+steal_environ (CamProcess *self)
+{
+  if (self->envp == NULL)
+    return g_get_environ ();
+  return g_steal_pointer (&self->envp);
+}
+
+/**
+ * cam_process_setenv:
+ * @self: a #CamProcess
+ * @variable: (type filename): the name of a variable, without `=`
+ * @value: (type filename): its value
+ * @overwrite: whether to replace a value that @variable already has
+ *
+ * Sets @variable in the environment of the children started from now on,
+ * as g_subprocess_launcher_setenv() does.  Before any
+ * [method@Cam.Process.set_environ], it edits a copy of the caller's
+ * environment, which the children get from then on instead of the
+ * caller's environment at start.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_setenv (CamProcess *self,
+                    const char *variable,
+                    const char *value,
+                    gboolean    overwrite)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (variable != NULL && *variable != '\0' &&
+                    strchr (variable, '=') == NULL);
+  g_return_if_fail (value != NULL);
+
+  self->envp = g_environ_setenv (steal_environ (self), variable, value,
+                                 overwrite);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENVIRON]);
+}
+
+/**
+ * cam_process_unsetenv:
+ * @self: a #CamProcess
+ * @variable: (type filename): the name of a variable, without `=`
+ *
+ * Removes @variable from the environment of the children started from now
+ * on, as g_subprocess_launcher_unsetenv() does; see
+ * [method@Cam.Process.setenv] about the caller's environment.
+ *
+ * Since: 1.0
+ */
+void
+cam_process_unsetenv (CamProcess *self,
+                      const char *variable)
+{
+  g_return_if_fail (CAM_IS_PROCESS (self));
+  g_return_if_fail (variable != NULL && *variable != '\0' &&
+                    strchr (variable, '=') == NULL);
+
+  self->envp = g_environ_unsetenv (steal_environ (self), variable);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENVIRON]);
+}
+
+/**
+ * cam_process_getenv:
+ * @self: a #CamProcess
+ * @variable: (type filename): the name of a variable, without `=`
+ *
+ * Gets the value of @variable in the environment the children started
+ * from now on get: the one set with [method@Cam.Process.set_environ] or
+ * [method@Cam.Process.setenv], or else the caller's.
+ *
+ * Returns: (type filename) (nullable) (transfer none): the value, or %NULL
+ *   when @variable is unset; it is valid until the environment changes
+ *
+ * Since: 1.0
+ */
+const char *
+cam_process_getenv (CamProcess *self,
+                    const char *variable)
+{
+  g_return_val_if_fail (CAM_IS_PROCESS (self), NULL);
+  g_return_val_if_fail (variable != NULL, NULL);
+
+  if (self->envp == NULL)
+    return g_getenv (variable);
+  return g_environ_getenv (self->envp, variable);
 }
 
 /**
@@ -584,8 +730,10 @@ cam_process_set_environ (CamProcess         *self,
  * @cwd: (type filename) (nullable): the child's working directory, or
  *   %NULL to inherit the caller's
  *
- * Sets the working directory of the children started from now on.  A
- * relative program path given to [method@Cam.Process.start] is resolved
+ * Sets [property@Cam.Process:cwd], the working directory of the children
+ * started from now on.  A
+ * relative program path given to [method@Cam.Process.start] (one with a
+ * slash, or one found through a relative element of `PATH`) is resolved
  * from this directory, as with posix_spawn().
  *
  * Since: 1.0
@@ -596,8 +744,11 @@ cam_process_set_cwd (CamProcess *self,
 {
   g_return_if_fail (CAM_IS_PROCESS (self));
 
+  if (g_strcmp0 (self->cwd, cwd) == 0)
+    return;
   g_free (self->cwd);
   self->cwd = g_strdup (cwd);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CWD]);
 }
 
 /* Notifies the four properties a start or an exit changes.  GLib 2.74
@@ -670,6 +821,35 @@ cam_process_child_exited (CamProcessExitStatus status,
   cam_process_complete_waits (self, waits, status, code);
 }
 
+/* Finds a @path without a slash in PATH (see cam-spawn-path.c): the
+ * caller's, or with SEARCH_PATH_FROM_ENVP that of @envp, the child's; as
+ * in g_spawn, an unset one falls back to the caller's, then to the
+ * default.  *@ret_program is the path found, or NULL for a @path with a
+ * slash, which is executed as it is. */
+static gboolean
+cam_process_resolve_program (CamProcess          *self,
+                             const char          *path,
+                             const char * const  *envp,
+                             char               **ret_program,
+                             GError             **error)
+{
+  const char *search_path = NULL;
+
+  *ret_program = NULL;
+  if (strchr (path, '/') != NULL)
+    return TRUE;
+
+  if (self->flags & CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP)
+    search_path = g_environ_getenv ((char **) envp, "PATH");
+  if (search_path == NULL)
+    search_path = g_getenv ("PATH");
+  if (search_path == NULL)
+    search_path = CAM_SPAWN_DEFAULT_PATH;
+
+  *ret_program = cam_spawn_find_program (path, search_path, self->cwd, error);
+  return *ret_program != NULL;
+}
+
 /* Releases the claim of a start() that failed. */
 static void
 end_start (CamProcess *self)
@@ -682,8 +862,8 @@ end_start (CamProcess *self)
 /**
  * cam_process_start:
  * @self: a #CamProcess
- * @path: (type filename): the program to execute; it is not searched in
- *   `PATH`
+ * @path: (type filename): the program to execute: a path, or a name
+ *   without a slash to search in `PATH`
  * @argv: (array zero-terminated=1) (element-type filename) (nullable): the
  *   argument vector, `argv[0]` included, or %NULL for `{ path, NULL }`
  * @fds: (array length=n_fds) (nullable): file descriptors the child inherits
@@ -693,8 +873,10 @@ end_start (CamProcess *self)
  *
  * Starts the child.  It gets the fds in @fds from the caller, the fds
  * given to [method@Cam.Process.take_fd] at their targets, and standard
- * input, output and error as [property@Cam.Process:stdio-flags] say (by
- * default the caller's); every other fd is closed in it unless
+ * input, output and error as [property@Cam.Process:stdio-flags] and the
+ * file paths ([method@Cam.Process.set_stdin_file_path] and the like) say
+ * (by default `/dev/null` for input, the caller's output and error); every
+ * other fd is closed in it unless
  * %CAM_PROCESS_FLAGS_INHERIT_FDS is set.  The program starts with an
  * empty signal mask and every handler of the caller reset to `SIG_DFL`;
  * signals the caller ignores stay ignored, as across exec, except
@@ -712,6 +894,20 @@ end_start (CamProcess *self)
  * #GMainContext: no SIGCHLD handler is installed and no other child of the
  * program is touched.  When it exits, [signal@Cam.Process::finished] is
  * emitted from that context.
+ *
+ * A @path without a slash is searched in `PATH` as GSubprocess and
+ * execvp() search it, by the caller before the clone: the directories of
+ * the caller's `PATH` (with %CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP, of
+ * the `PATH` of the child's environment, falling back to the caller's)
+ * are tried in order, an empty element meaning the working directory of
+ * the child, and the first that holds an executable regular file wins.
+ * Without any `PATH`, the list is `/bin:/usr/bin:.`, as in GSubprocess
+ * (glibc's execvp() uses `/bin:/usr/bin`).  A name found nowhere fails
+ * with %G_IO_ERROR_NOT_FOUND, or %G_IO_ERROR_PERMISSION_DENIED when only
+ * files that cannot be executed bear it; no child is created then.
+ * `argv[0]` is passed unchanged.  A program that the kernel refuses with
+ * `ENOEXEC`, a script without `#!`, runs through `/bin/sh` as with
+ * execvp(): `/bin/sh path argv[1] …`.
  *
  * start() returns once the child has executed @path.  When anything fails
  * before that (a missing program, a bad fd, a directory that does not
@@ -737,12 +933,16 @@ cam_process_start (CamProcess         *self,
                    GError            **error)
 {
   const char *default_argv[] = { path, NULL };
+  g_autofree char *program = NULL;
+  g_autofree char **script_argv = NULL;
+  const char * const *envp;
   g_autofree CamSpawnFd *fd_map = NULL;
   CamSpawnArgs args = { 0 };
   CamProcessStdio stdio;
   GSource *watch;
   gsize n_map;
   gboolean running, starting;
+  gboolean stdin_given;
   gboolean ok;
   int pidfd, pid;
   int stdout_fd;
@@ -784,13 +984,34 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
-  /* STDERR_MERGE follows fd 1 to an fd taken for it. */
-  stdout_fd = STDOUT_FILENO;
-  for (guint i = 0; i < self->taken_fds->len; i++)
-    if (g_array_index (self->taken_fds, CamSpawnFd, i).target == STDOUT_FILENO)
-      stdout_fd = g_array_index (self->taken_fds, CamSpawnFd, i).source;
+  envp = self->envp != NULL ? (const char * const *) self->envp
+                            : (const char * const *) environ;
+  if (!cam_process_resolve_program (self, path, envp, &program, error))
+    {
+      cam_process_close_taken_fds (self);
+      end_start (self);
+      return FALSE;
+    }
+  if (program != NULL)
+    path = program;
+  script_argv = cam_spawn_script_argv (path, argv != NULL ? argv : default_argv);
 
-  if (!cam_process_stdio_open (self->stdio_flags, stdout_fd, &stdio, error))
+  /* STDERR_MERGE follows fd 1 to an fd taken for it; an fd given for 0
+   * replaces the default /dev/null. */
+  stdout_fd = STDOUT_FILENO;
+  stdin_given = FALSE;
+  for (guint i = 0; i < self->taken_fds->len; i++)
+    {
+      const CamSpawnFd *taken = &g_array_index (self->taken_fds, CamSpawnFd, i);
+
+      if (taken->target == STDOUT_FILENO)
+        stdout_fd = taken->source;
+      stdin_given |= taken->target == STDIN_FILENO;
+    }
+  for (gsize i = 0; i < n_fds; i++)
+    stdin_given |= fds[i] == STDIN_FILENO;
+
+  if (!cam_process_stdio_open (self, stdout_fd, stdin_given, &stdio, error))
     {
       cam_process_close_taken_fds (self);
       end_start (self);
@@ -809,9 +1030,9 @@ cam_process_start (CamProcess         *self,
 
   args.path = path;
   args.argv = argv != NULL ? argv : default_argv;
-  args.envp = self->envp != NULL ? (const char * const *) self->envp
-                                 : (const char * const *) environ;
+  args.envp = envp;
   args.cwd = self->cwd;
+  args.script_argv = (const char * const *) script_argv;
   args.fds = fd_map;
   args.n_fds = n_map;
   args.flags = self->flags;
@@ -846,6 +1067,7 @@ cam_process_start (CamProcess         *self,
   g_mutex_lock (&self->lock);
   self->pidfd = pidfd;
   self->pid = pid;
+  g_snprintf (self->identifier, sizeof self->identifier, "%d", pid);
   self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
   self->exit_code = -1;
   self->context = g_main_context_ref_thread_default ();
@@ -1010,6 +1232,10 @@ cam_process_get_running (CamProcess *self)
  *
  * Gets [property@Cam.Process:exit-status].
  *
+ * Unlike g_subprocess_get_exit_status(), which returns the exit code, this
+ * is how the child ended, as libcamera's `Process::exitStatus()`: the code
+ * is [method@Cam.Process.get_exit_code].  See the migration guide.
+ *
  * Returns: how the last child ended
  *
  * Since: 1.0
@@ -1049,4 +1275,147 @@ cam_process_get_exit_code (CamProcess *self)
   code = self->exit_code;
   g_mutex_unlock (&self->lock);
   return code;
+}
+
+/* The exit of the last child, for the getters of GSubprocess users, which
+ * have no meaning before it. */
+static CamProcessExitStatus
+get_exit (CamProcess *self,
+          int        *ret_code)
+{
+  CamProcessExitStatus status;
+
+  g_mutex_lock (&self->lock);
+  status = self->exit_status;
+  *ret_code = self->exit_code;
+  g_mutex_unlock (&self->lock);
+  return status;
+}
+
+/**
+ * cam_process_get_successful:
+ * @self: a #CamProcess whose child has exited
+ *
+ * Checks whether the last child exited normally with exit code 0, as
+ * g_subprocess_get_successful() does.  Call it once the child has been
+ * reaped ([signal@Cam.Process::finished], [method@Cam.Process.wait]).
+ *
+ * Returns: %TRUE if the child exited with code 0
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_successful (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED, FALSE);
+
+  return status == CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT && code == 0;
+}
+
+/**
+ * cam_process_get_if_exited:
+ * @self: a #CamProcess whose child has exited
+ *
+ * Checks whether the last child called exit(), as
+ * g_subprocess_get_if_exited() does; its code is then
+ * [method@Cam.Process.get_exit_code].  Call it once the child has been
+ * reaped.
+ *
+ * Returns: %TRUE if the exit status is %CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_if_exited (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED, FALSE);
+
+  return status == CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT;
+}
+
+/**
+ * cam_process_get_if_signaled:
+ * @self: a #CamProcess whose child has exited
+ *
+ * Checks whether the last child was terminated by a signal, as
+ * g_subprocess_get_if_signaled() does; the signal is then
+ * [method@Cam.Process.get_term_sig].  Call it once the child has been
+ * reaped.
+ *
+ * Returns: %TRUE if the exit status is %CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT
+ *
+ * Since: 1.0
+ */
+gboolean
+cam_process_get_if_signaled (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status != CAM_PROCESS_EXIT_STATUS_NOT_EXITED, FALSE);
+
+  return status == CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT;
+}
+
+/**
+ * cam_process_get_term_sig:
+ * @self: a #CamProcess whose child was terminated by a signal
+ *
+ * Gets the signal that terminated the last child, as
+ * g_subprocess_get_term_sig() does.  Calling it unless
+ * [method@Cam.Process.get_if_signaled] is %TRUE is a programming error.
+ *
+ * Returns: the signal number
+ *
+ * Since: 1.0
+ */
+int
+cam_process_get_term_sig (CamProcess *self)
+{
+  CamProcessExitStatus status;
+  int code;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), 0);
+  status = get_exit (self, &code);
+  g_return_val_if_fail (status == CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, 0);
+
+  return code;
+}
+
+/**
+ * cam_process_get_identifier:
+ * @self: a #CamProcess
+ *
+ * Gets the pid of the running child as a decimal string, as
+ * g_subprocess_get_identifier() does.  May be called from any thread.
+ *
+ * Returns: (nullable) (transfer none): the pid, or %NULL when no child
+ *   runs (before the first start, and once the child has been reaped); the
+ *   string is valid until the next start or the disposal of @self
+ *
+ * Since: 1.0
+ */
+const char *
+cam_process_get_identifier (CamProcess *self)
+{
+  const char *identifier;
+
+  g_return_val_if_fail (CAM_IS_PROCESS (self), NULL);
+
+  g_mutex_lock (&self->lock);
+  identifier = self->pid != 0 ? self->identifier : NULL;
+  g_mutex_unlock (&self->lock);
+  return identifier;
 }

@@ -49,7 +49,9 @@
  * 10. the seccomp filters last, the built-in one then the caller's, so
  *     that no earlier step runs under them (a caller's filter may refuse
  *     anything), then exec.  The prepared programs are only passed to
- *     the kernel, which copies them.
+ *     the kernel, which copies them.  A program the kernel refuses with
+ *     ENOEXEC (a script without "#!") is executed again through /bin/sh
+ *     with the argument vector the parent prepared.
  */
 #include "config.h"
 
@@ -417,5 +419,13 @@ cam_spawn_child (void *data)
 
   execve (args->exec_path, (char * const *) args->argv,
           (char * const *) args->envp);
+  /* A script without "#!" runs through /bin/sh, as with execvp(); a
+   * failure of that reports the script's own ENOEXEC. */
+  if (errno == ENOEXEC && args->script_argv != NULL)
+    {
+      execve (args->script_argv[0], (char * const *) args->script_argv,
+              (char * const *) args->envp);
+      errno = ENOEXEC;
+    }
   child_fail (args, CAM_SPAWN_STEP_EXEC);
 }

@@ -724,6 +724,29 @@ test_seccomp (void)
   assert_fails (125, NULL, "--seccomp", "0", "/bin/true");
 }
 
+static void
+test_stdin (void)
+{
+  g_autofree char *script = NULL, *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+  int wait_status = 0;
+
+  g_test_summary ("The program reads cam-run's standard input, as a "
+                  "command in a pipeline does, sandboxed or not.");
+
+  script = g_strdup_printf ("printf piped | '%s' /bin/cat && "
+                            "printf piped | '%s' --sandbox /bin/cat",
+                            cam_run_path (), cam_run_path ());
+  argv[2] = script;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT,
+                               NULL, NULL, &out, NULL, &wait_status,
+                               &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (shell_status (wait_status), ==, 0);
+  g_assert_cmpstr (out, ==, "pipedpiped");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -738,6 +761,7 @@ main (int    argc,
   g_test_add_func ("/cam-run/options/help", test_help);
   g_test_add_func ("/cam-run/options/end-at-program", test_options_end_at_program);
   g_test_add_func ("/cam-run/env", test_env);
+  g_test_add_func ("/cam-run/stdin", test_stdin);
   g_test_add_func ("/cam-run/chdir", test_chdir);
   g_test_add_func ("/cam-run/rlimit", test_rlimit);
   g_test_add_func ("/cam-run/user", test_user);

@@ -498,6 +498,8 @@ test_fds_invalid (void)
   closed_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   g_assert_no_errno (closed_fd);
   g_assert_no_errno (close (closed_fd));
+  /* The default /dev/null of stdin would be opened at closed_fd. */
+  cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT);
 
   cam_test_warm_up ();
   fds_before = cam_test_list_fds ();

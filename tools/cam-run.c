@@ -166,6 +166,9 @@ setup_process (CamRun   *run,
 
   cam_process_set_environ (run->process, (const char * const *) envp);
   cam_process_set_flags (run->process, options->flags);
+  /* A command in a pipeline reads what the shell gives it. */
+  cam_process_set_stdio_flags (run->process,
+                               CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT);
   if (options->chdir != NULL)
     cam_process_set_cwd (run->process, options->chdir);
   if (options->has_user)

@@ -69,6 +69,10 @@ typedef enum {
  *   [method@Cam.Process.bind_path] adds; implies
  *   %CAM_PROCESS_FLAGS_ISOLATE_USER, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT and
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID
+ * @CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP: a program named without a
+ *   slash is searched in the `PATH` of the child's environment (see
+ *   [method@Cam.Process.set_environ]) rather than in the caller's, as
+ *   with `G_SUBPROCESS_FLAGS_SEARCH_PATH_FROM_ENVP`
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT,
@@ -95,6 +99,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
   CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
   CAM_PROCESS_FLAGS_ISOLATE_FILES   = 1 << 10,
+  CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP = 1 << 11,
   /* glib-mkenums reads one line at a time and takes any line that starts
    * with a name for a member: each continuation line of a value starts
    * with its operator. */
@@ -112,8 +117,8 @@ typedef enum /*< flags >*/ {
 
 /**
  * CamProcessStdioFlags:
- * @CAM_PROCESS_STDIO_FLAGS_NONE: the child shares standard input, output
- *   and error with the caller
+ * @CAM_PROCESS_STDIO_FLAGS_NONE: the child reads its standard input from
+ *   `/dev/null` and shares standard output and error with the caller
  * @CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE: the child reads its standard input
  *   from a pipe, written through [method@Cam.Process.get_stdin_pipe]
  * @CAM_PROCESS_STDIO_FLAGS_STDIN_NULL: the child reads its standard input
@@ -128,12 +133,21 @@ typedef enum /*< flags >*/ {
  *   error to `/dev/null`
  * @CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE: the child writes its standard
  *   error wherever its standard output goes: the stdout pipe, `/dev/null`,
- *   an fd given to [method@Cam.Process.take_fd] for fd 1, or the caller's
+ *   an fd given to [method@Cam.Process.take_fd] for fd 1, the file of
+ *   [method@Cam.Process.set_stdout_file_path], or the caller's
+ * @CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT: the child shares the caller's
+ *   standard input (by default it reads `/dev/null`)
  *
  * Where the standard input, output and error of a child go, set with
  * [method@Cam.Process.set_stdio_flags] or [ctor@Cam.Process.newv].  At most
  * one flag per stream: combining two `STDIN_`, two `STDOUT_` or two
- * `STDERR_` flags is a programming error.
+ * `STDERR_` flags is a programming error, and so is a flag for a stream
+ * that has a file path ([method@Cam.Process.set_stdin_file_path] and the
+ * like).
+ *
+ * Without a `STDIN_` flag, a file path, an fd given for fd 0 to
+ * [method@Cam.Process.start] or [method@Cam.Process.take_fd], the child's
+ * standard input is `/dev/null`, as with GSubprocess.
  *
  * Since: 1.0
  */
@@ -146,6 +160,7 @@ typedef enum {
   CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE    = 1 << 4,
   CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE = 1 << 5,
   CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE   = 1 << 6,
+  CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT  = 1 << 7,
 } CamProcessStdioFlags;
 
 /**
@@ -200,6 +215,17 @@ void                  cam_process_set_environ     (CamProcess         *self,
 CAM_AVAILABLE_IN_ALL
 void                  cam_process_set_cwd         (CamProcess         *self,
                                                    const char         *cwd);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_setenv          (CamProcess         *self,
+                                                   const char         *variable,
+                                                   const char         *value,
+                                                   gboolean            overwrite);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_unsetenv        (CamProcess         *self,
+                                                   const char         *variable);
+CAM_AVAILABLE_IN_ALL
+const char           *cam_process_getenv          (CamProcess         *self,
+                                                   const char         *variable);
 
 /* Child setup, read by start(). */
 CAM_AVAILABLE_IN_ALL
@@ -264,6 +290,16 @@ gboolean              cam_process_get_resource_usage (CamProcess      *self,
                                                       guint64         *user_usec,
                                                       guint64         *system_usec,
                                                       guint64         *max_rss_kib);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_successful  (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_if_exited   (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_get_if_signaled (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+int                   cam_process_get_term_sig    (CamProcess         *self);
+CAM_AVAILABLE_IN_ALL
+const char           *cam_process_get_identifier  (CamProcess         *self);
 
 /* Standard input, output and error (cam-process-io.c) */
 CAM_AVAILABLE_IN_ALL
@@ -271,6 +307,15 @@ void                  cam_process_set_stdio_flags (CamProcess           *self,
                                                    CamProcessStdioFlags  flags);
 CAM_AVAILABLE_IN_ALL
 CamProcessStdioFlags  cam_process_get_stdio_flags (CamProcess           *self);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stdin_file_path  (CamProcess      *self,
+                                                        const char      *path);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stdout_file_path (CamProcess      *self,
+                                                        const char      *path);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_set_stderr_file_path (CamProcess      *self,
+                                                        const char      *path);
 CAM_AVAILABLE_IN_ALL
 GOutputStream        *cam_process_get_stdin_pipe  (CamProcess           *self);
 CAM_AVAILABLE_IN_ALL
@@ -296,6 +341,25 @@ gboolean              cam_process_communicate        (CamProcess           *self
                                                       GBytes              **stdout_buf,
                                                       GBytes              **stderr_buf,
                                                       GError              **error);
+CAM_AVAILABLE_IN_ALL
+void                  cam_process_communicate_utf8_async  (CamProcess          *self,
+                                                           const char          *stdin_buf,
+                                                           GCancellable        *cancellable,
+                                                           GAsyncReadyCallback  callback,
+                                                           gpointer             user_data);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_communicate_utf8_finish (CamProcess          *self,
+                                                           GAsyncResult        *result,
+                                                           char               **stdout_buf,
+                                                           char               **stderr_buf,
+                                                           GError             **error);
+CAM_AVAILABLE_IN_ALL
+gboolean              cam_process_communicate_utf8        (CamProcess          *self,
+                                                           const char          *stdin_buf,
+                                                           GCancellable        *cancellable,
+                                                           char               **stdout_buf,
+                                                           char               **stderr_buf,
+                                                           GError             **error);
 
 /* Waiting (cam-process-wait.c) */
 CAM_AVAILABLE_IN_ALL

@@ -8,6 +8,7 @@
 
 #include <camprocess/cam-version.h>
 #include <camprocess/cam-process.h>
+#include <camprocess/cam-process-launcher.h>
 #include <camprocess/cam-enum-types.h>
 
 #undef __CAMPROCESS_H_INSIDE__

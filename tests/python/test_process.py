@@ -321,5 +321,93 @@ class TestErrors(ProcessTestCase):
         self.assertIOError(caught.exception, Gio.IOErrorEnum.PENDING)
 
 
+class TestSearchPath(ProcessTestCase):
+    def test_new_true(self):
+        # The GSubprocess idiom: a bare name, searched in PATH.
+        process = self.track(Cam.Process.new(["true"], 0))
+        self.assertTrue(process.wait_check(None))
+
+    def test_start_bare_name(self):
+        process = self.track(Cam.Process())
+        process.start("sh", ["sh", "-c", "exit 3"], [])
+        self.assertTrue(process.wait(None))
+        self.assertEqual(process.props.exit_code, 3)
+
+    def test_not_found(self):
+        with self.assertRaises(GLib.Error) as caught:
+            Cam.Process.new(["cam-no-such-program"], 0)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+        self.assertIn("“cam-no-such-program”", caught.exception.message)
+
+
+class TestEnvironment(ProcessTestCase):
+    def test_setenv_on_caller_copy(self):
+        os.environ["CAM_TEST_PY"] = "caller"
+        process = Cam.Process()
+        process.setenv("CAM_TEST_NEW", "new", True)
+        process.setenv("CAM_TEST_PY", "kept", False)
+        process.unsetenv("HOME")
+        self.assertEqual(process.getenv("CAM_TEST_PY"), "caller")
+        self.assertIsNone(process.getenv("HOME"))
+        process.set_stdio_flags(Cam.ProcessStdioFlags.STDOUT_PIPE)
+        self.track(process)
+        process.start(HELPER, [HELPER, "print-environ"], [])
+        ok, out, err = process.communicate(None, None)
+        lines = out.get_data().decode().splitlines()
+        self.assertIn("CAM_TEST_NEW=new", lines)
+        self.assertIn("CAM_TEST_PY=caller", lines)
+        self.assertFalse([l for l in lines if l.startswith("HOME=")])
+
+    def test_construct_properties(self):
+        process = self.track(Cam.Process(
+            argv=["sh", "-c", 'pwd; echo "$CAM_TEST"'],
+            cwd="/proc", environ=["CAM_TEST=props", "PATH=/usr/bin:/bin"],
+            stdio_flags=Cam.ProcessStdioFlags.STDOUT_PIPE))
+        self.assertTrue(process.init(None))
+        ok, out, err = process.communicate(None, None)
+        self.assertEqual(out.get_data(), b"/proc\nprops\n")
+        self.assertEqual(process.props.cwd, "/proc")
+        self.assertEqual(process.props.environ,
+                         ["CAM_TEST=props", "PATH=/usr/bin:/bin"])
+
+
+class TestCommunicateUtf8(ProcessTestCase):
+    def test_text(self):
+        process = self.track(Cam.Process.new(
+            [HELPER, "cat"],
+            Cam.ProcessStdioFlags.STDIN_PIPE | Cam.ProcessStdioFlags.STDOUT_PIPE))
+        ok, out, err = process.communicate_utf8("grüß dich\n", None)
+        self.assertTrue(ok)
+        self.assertEqual(out, "grüß dich\n")
+        self.assertIsNone(err)
+
+    def test_invalid(self):
+        process = self.track(Cam.Process.new(
+            ["sh", "-c", "printf '\\377'"], Cam.ProcessStdioFlags.STDOUT_PIPE))
+        with self.assertRaises(GLib.Error) as caught:
+            process.communicate_utf8(None, None)
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.FAILED)
+
+
+class TestLauncher(ProcessTestCase):
+    def test_spawnv(self):
+        launcher = Cam.ProcessLauncher.new(Cam.ProcessStdioFlags.STDOUT_PIPE)
+        launcher.setenv("CAM_L", "py", True)
+        launcher.set_cwd("/proc")
+        self.assertEqual(launcher.getenv("CAM_L"), "py")
+        for _ in range(2):
+            process = self.track(
+                launcher.spawnv(["sh", "-c", 'pwd; echo "$CAM_L"']))
+            ok, out, err = process.communicate_utf8(None, None)
+            self.assertEqual(out, "/proc\npy\n")
+            self.assertTrue(process.get_successful())
+
+    def test_spawnv_not_found(self):
+        launcher = Cam.ProcessLauncher.new(Cam.ProcessStdioFlags.NONE)
+        with self.assertRaises(GLib.Error) as caught:
+            launcher.spawnv(["cam-no-such-program"])
+        self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
