@@ -209,6 +209,13 @@ mode_exit (int    argc,
   return (int) parse_number (argv[2], 0, 255);
 }
 
+/* UBSan would report the null store and exit before the fault: the
+ * fault is the point. */
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__ ((no_sanitize_undefined))
+#elif defined(__clang__)
+__attribute__ ((no_sanitize ("undefined")))
+#endif
 static int
 mode_segv (int    argc,
            char **argv)
