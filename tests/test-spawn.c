@@ -14,7 +14,7 @@
  *
  * Some cases stop the child between clone and exec, in its chdir(), with a
  * seccomp user notification, and look at it from a thread of the test
- * meanwhile (its handlers, the spawning thread's mask).
+ * meanwhile (its handlers, the spawning thread's mask), or kill it there.
  */
 
 #include <camprocess/camprocess.h>
@@ -294,11 +294,12 @@ read_status_mask (const char *path,
   return TRUE;
 }
 
-/* What answer_chdir_thread() looks at in each child stopped in chdir(). */
+/* What answer_chdir_thread() does with each child stopped in chdir(). */
 typedef struct
 {
   int      listener_fd;     /* closed by the thread on failure, then -1 */
   guint    n_expected;      /* stops to answer */
+  gboolean kill;            /* SIGKILL each child, else look and go on */
   pid_t    spawner_tid;     /* the thread that calls start() */
 
   /* Results, for after the join. */
@@ -342,6 +343,16 @@ answer_chdir_thread (gpointer data)
           break;
         }
       stop->n_stopped++;
+
+      if (stop->kill)
+        {
+          if (kill (pid, SIGKILL) < 0)
+            {
+              chdir_stop_fail (stop, "kill the child");
+              break;
+            }
+          continue;
+        }
 
       child_status = g_strdup_printf ("/proc/%d/status", pid);
       spawner_status = g_strdup_printf ("/proc/self/task/%d/status",
@@ -499,6 +510,65 @@ test_glibc_handlers (gconstpointer data)
   g_assert_cmphex (stop.child_sigcgt & SIG_BIT (GLIBC_SIGSETXID), ==, 0);
   g_assert_cmphex (stop.child_sigcgt & caught, ==, 0);
   g_assert_cmphex (stop.spawner_sigblk, ==, ALL_BLOCKABLE);
+}
+
+#define N_KILLED_CHILDREN 50
+
+static void
+test_killed_before_exec (gconstpointer data)
+{
+  ChdirStop stop = { .n_expected = N_KILLED_CHILDREN, .kill = TRUE };
+  g_autofree char *fragment = NULL;
+  g_autofree char *children = NULL;
+  guint n_started = 0;
+  GThread *thread;
+
+  g_test_summary ("A child SIGKILLed between clone and exec (stopped in "
+                  "chdir() by a seccomp user notification) makes start() "
+                  "fail naming signal 9, every time, and leaves no child: "
+                  "EOF on the report pipe is no proof of exec.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  thread = start_chdir_stop (&stop);
+  if (thread == NULL)
+    return;
+  /* start_chdir_stop() checked what it needs: no skip from here on, with
+   * the thread waiting. */
+  g_assert_true (enter_spawn_path (data));
+
+  fragment = g_strdup_printf ("killed by signal %d", SIGKILL);
+  for (guint i = 0; i < N_KILLED_CHILDREN; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      CamTestFinished finished;
+      gboolean ok;
+
+      cam_process_set_cwd (process, "/");
+      cam_test_finished_watch (&finished, process);
+      ok = cam_test_start_helper (process, NULL, 0, &error, "exit", "0", NULL);
+      if (ok)
+        {
+          /* Counted, and reaped before the next one. */
+          n_started++;
+          cam_test_finished_wait (&finished);
+        }
+      else
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+          g_assert_nonnull (strstr (error->message, fragment));
+          g_assert_false (cam_process_get_running (process));
+        }
+      cam_test_finished_unwatch (&finished);
+      children = cam_test_list_children ();
+      g_assert_cmpstr (children, ==, "");
+      g_clear_pointer (&children, g_free);
+    }
+
+  finish_chdir_stop (&stop, thread);
+  g_assert_cmpuint (n_started, ==, 0);
 }
 
 /* What lib/cam-clone.c maps for a thread's child stack: one PROT_NONE
@@ -696,13 +766,16 @@ main (int    argc,
       g_autofree char *dispositions = NULL;
       g_autofree char *before_exec = NULL;
       g_autofree char *glibc_handlers = NULL;
+      g_autofree char *killed = NULL;
 
       dispositions = g_strdup_printf ("/process/spawn/%s/signal-dispositions", path->name);
       before_exec = g_strdup_printf ("/process/spawn/%s/handler-before-exec", path->name);
       g_test_add_data_func (dispositions, path, test_dispositions);
       g_test_add_data_func (before_exec, path, test_handler_before_exec);
       glibc_handlers = g_strdup_printf ("/process/spawn/%s/glibc-handlers", path->name);
+      killed = g_strdup_printf ("/process/spawn/%s/killed-before-exec", path->name);
       g_test_add_data_func (glibc_handlers, path, test_glibc_handlers);
+      g_test_add_data_func (killed, path, test_killed_before_exec);
       /* The fork-like paths need no stack; with clone3() answering EPERM
        * glibc cannot create threads (it falls back on ENOSYS only). */
       if (path->spawn_method == NULL && path->clone3_errno != EPERM)
