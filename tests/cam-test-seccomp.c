@@ -1,4 +1,4 @@
-/* cam-test-seccomp.c: seccomp filters that make one system call fail
+/* cam-test-seccomp.c: seccomp filters that make one system call fail or wait
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -8,6 +8,12 @@
  * exec (SIGSYS from a trapped system call).  A filter applies to every thread of the calling
  * process (SECCOMP_FILTER_FLAG_TSYNC) and to all its future children, and it
  * cannot be removed: install it only in a g_test_trap_subprocess() child.
+ *
+ * A user-notification filter (cam_test_seccomp_notify_syscall()) stops the
+ * child in one system call instead, between clone and exec, until a thread of
+ * the test answers on the listener: the test can look at the child from
+ * outside meanwhile (/proc/PID/status), then let the call go on or kill the
+ * child.
  */
 
 #include "cam-test-seccomp.h"
@@ -18,6 +24,9 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -176,4 +185,128 @@ cam_test_seccomp_fail_ioctl (guint16 request_type_nr,
   errno = ENOTSUP;
   return -1;
 #endif
+}
+
+/**
+ * cam_test_seccomp_notify_syscall:
+ * @syscall_nr: a native system call number (`__NR_…`)
+ *
+ * Makes every later @syscall_nr call of the calling thread, of the threads it
+ * creates from now on and of all their children wait in the kernel until it
+ * is answered on the returned listener (SECCOMP_RET_USER_NOTIF): see
+ * cam_test_seccomp_notify_receive() and cam_test_seccomp_notify_continue().
+ * Unlike the other filters this one does not reach the threads that exist
+ * already: the kernel refuses SECCOMP_FILTER_FLAG_TSYNC with a new listener.
+ * Install it before the test creates threads.  Should the listener be closed,
+ * a waiting call and every later one fail with ENOSYS.
+ *
+ * Returns: the listener fd (O_CLOEXEC), or -1 with errno set; ENOSYS where
+ *   seccomp() itself is missing (valgrind 3.19 does not know it)
+ */
+int
+cam_test_seccomp_notify_syscall (long syscall_nr)
+{
+#ifdef CAM_TEST_AUDIT_ARCH
+  struct sock_filter filter[] = {
+    CHECK_ARCH_AND_NR (syscall_nr),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+  };
+  struct sock_fprog prog = { .len = G_N_ELEMENTS (filter), .filter = filter };
+
+  /* Only needed without CAP_SYS_ADMIN. */
+  if (prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return -1;
+
+  return (int) syscall (__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+                        SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+#else
+  errno = ENOTSUP;
+  return -1;
+#endif
+}
+
+/**
+ * cam_test_seccomp_notify_receive:
+ * @listener_fd: the fd cam_test_seccomp_notify_syscall() returned
+ * @timeout_ms: how long to wait for a call
+ * @ret_id: (out): the id of the call, for the answer
+ * @ret_pid: (out): the thread that made the call, in our PID namespace; it
+ *   waits until the call is answered, the listener closed or it is killed
+ *
+ * Waits for the next call that the filter stops.
+ *
+ * Returns: 0, or -1 with errno set: ETIMEDOUT if no call came in time,
+ *   ENOENT if the caller died before it could be received
+ */
+int
+cam_test_seccomp_notify_receive (int      listener_fd,
+                                 guint    timeout_ms,
+                                 guint64 *ret_id,
+                                 int     *ret_pid)
+{
+  struct pollfd pfd = { .fd = listener_fd, .events = POLLIN };
+  struct seccomp_notif notif;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  int r;
+
+  for (;;)
+    {
+      gint64 left = deadline - g_get_monotonic_time ();
+
+      if (left <= 0)
+        {
+          errno = ETIMEDOUT;
+          return -1;
+        }
+      r = poll (&pfd, 1, (int) ((left + 999) / 1000));
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        continue;
+      if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+        {
+          errno = EPIPE;
+          return -1;
+        }
+
+      /* The kernel wants the struct zeroed. */
+      memset (&notif, 0, sizeof notif);
+      r = ioctl (listener_fd, SECCOMP_IOCTL_NOTIF_RECV, &notif);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return -1;
+
+      *ret_id = notif.id;
+      *ret_pid = (int) notif.pid;
+      return 0;
+    }
+}
+
+/**
+ * cam_test_seccomp_notify_continue:
+ * @listener_fd: the fd cam_test_seccomp_notify_syscall() returned
+ * @id: what cam_test_seccomp_notify_receive() gave
+ *
+ * Lets the stopped call go on into the kernel, as if no filter had stopped
+ * it (SECCOMP_USER_NOTIF_FLAG_CONTINUE).
+ *
+ * Returns: 0, or -1 with errno set (ENOENT if the caller is gone)
+ */
+int
+cam_test_seccomp_notify_continue (int     listener_fd,
+                                  guint64 id)
+{
+  struct seccomp_notif_resp resp = {
+    .id = id,
+    .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE,
+  };
+  int r;
+
+  do
+    r = ioctl (listener_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+  while (r < 0 && errno == EINTR);
+  return r;
 }

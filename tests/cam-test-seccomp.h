@@ -1,4 +1,4 @@
-/* cam-test-seccomp.h: seccomp filters that make one system call fail
+/* cam-test-seccomp.h: seccomp filters that make one system call fail or wait
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -19,5 +19,13 @@ int      cam_test_seccomp_fail_syscall  (long     syscall_nr,
 int      cam_test_seccomp_trap_syscall  (long     syscall_nr);
 int      cam_test_seccomp_fail_ioctl    (guint16  request_type_nr,
                                          int      errnum);
+
+int      cam_test_seccomp_notify_syscall  (long     syscall_nr);
+int      cam_test_seccomp_notify_receive  (int      listener_fd,
+                                           guint    timeout_ms,
+                                           guint64 *ret_id,
+                                           int     *ret_pid);
+int      cam_test_seccomp_notify_continue (int      listener_fd,
+                                           guint64  id);
 
 G_END_DECLS

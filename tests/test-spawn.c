@@ -11,6 +11,10 @@
  * the child, and ignored signals stay ignored, as across exec.  Every case
  * runs in a g_test_trap_subprocess() child: the spawn method is read once
  * per process, and handlers and seccomp filters cannot be taken back.
+ *
+ * Some cases stop the child between clone and exec, in its chdir(), with a
+ * seccomp user notification, and look at it from a thread of the test
+ * meanwhile (its handlers, the spawning thread's mask), or kill it there.
  */
 
 #include <camprocess/camprocess.h>
@@ -19,6 +23,7 @@
 #include <elf.h>
 #include <link.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -238,6 +243,334 @@ test_handler_before_exec (gconstpointer data)
   g_assert_no_errno (close (pipe_fds[1]));
 }
 
+/* The bit of @sig in a /proc/PID/status mask. */
+#define SIG_BIT(sig) (G_GUINT64_CONSTANT (1) << ((sig) - 1))
+/* What a thread's SigBlk shows once it blocked all 64 signals: the kernel
+ * never blocks SIGKILL and SIGSTOP. */
+#define ALL_BLOCKABLE (G_MAXUINT64 & ~(SIG_BIT (SIGKILL) | SIG_BIT (SIGSTOP)))
+/* glibc's internal signals (__SIGRTMIN and __SIGRTMIN + 1). */
+#define GLIBC_SIGCANCEL 32
+#define GLIBC_SIGSETXID 33
+
+/* Whether valgrind runs this process (with --trace-children=yes it runs the
+ * g_test_trap_subprocess() children too): its preload is in LD_PRELOAD. */
+static gboolean
+under_valgrind (void)
+{
+  const char *preload = g_getenv ("LD_PRELOAD");
+
+  return preload != NULL && strstr (preload, "vgpreload") != NULL;
+}
+
+/* Reads the hex mask of line @name ("SigCgt", "SigBlk") of the status file
+ * at @path; FALSE with errno set if it cannot. */
+static gboolean
+read_status_mask (const char *path,
+                  const char *name,
+                  guint64    *ret_mask)
+{
+  g_autofree char *status = NULL;
+  g_autofree char *prefix = g_strdup_printf ("\n%s:\t", name);
+  const char *line;
+  char *end;
+
+  if (!g_file_get_contents (path, &status, NULL, NULL))
+    {
+      errno = ENOENT;
+      return FALSE;
+    }
+  line = strstr (status, prefix);
+  if (line == NULL)
+    {
+      errno = EINVAL;
+      return FALSE;
+    }
+  *ret_mask = g_ascii_strtoull (line + strlen (prefix), &end, 16);
+  if (*end != '\n')
+    {
+      errno = EINVAL;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What answer_chdir_thread() does with each child stopped in chdir(). */
+typedef struct
+{
+  int      listener_fd;     /* closed by the thread on failure, then -1 */
+  guint    n_expected;      /* stops to answer */
+  gboolean kill;            /* SIGKILL each child, else look and go on */
+  pid_t    spawner_tid;     /* the thread that calls start() */
+
+  /* Results, for after the join. */
+  guint    n_stopped;
+  int      errsv;           /* errno of the first failure, or 0 */
+  const char *failed;       /* what failed */
+  guint64  child_sigcgt;    /* of the last child, while it was stopped */
+  guint64  spawner_sigblk;  /* of the spawner, meanwhile */
+} ChdirStop;
+
+static void
+chdir_stop_fail (ChdirStop  *stop,
+                 const char *what)
+{
+  stop->errsv = errno;
+  stop->failed = what;
+  /* The stopped child's chdir(), and every later one, now fails with
+   * ENOSYS: start() returns instead of waiting for the timeout. */
+  close (stop->listener_fd);
+  stop->listener_fd = -1;
+}
+
+/* Answers the stopped chdir() calls of the children: no assertion here,
+ * the main thread checks the results after the join. */
+static gpointer
+answer_chdir_thread (gpointer data)
+{
+  ChdirStop *stop = data;
+
+  for (guint i = 0; i < stop->n_expected; i++)
+    {
+      g_autofree char *child_status = NULL;
+      g_autofree char *spawner_status = NULL;
+      guint64 id;
+      int pid;
+
+      if (cam_test_seccomp_notify_receive (stop->listener_fd,
+                                           CAM_TEST_TIMEOUT_MS, &id, &pid) < 0)
+        {
+          chdir_stop_fail (stop, "receive a stopped chdir()");
+          break;
+        }
+      stop->n_stopped++;
+
+      if (stop->kill)
+        {
+          if (kill (pid, SIGKILL) < 0)
+            {
+              chdir_stop_fail (stop, "kill the child");
+              break;
+            }
+          continue;
+        }
+
+      child_status = g_strdup_printf ("/proc/%d/status", pid);
+      spawner_status = g_strdup_printf ("/proc/self/task/%d/status",
+                                        (int) stop->spawner_tid);
+      if (!read_status_mask (child_status, "SigCgt", &stop->child_sigcgt))
+        {
+          chdir_stop_fail (stop, "read the SigCgt of the child");
+          break;
+        }
+      if (!read_status_mask (spawner_status, "SigBlk", &stop->spawner_sigblk))
+        {
+          chdir_stop_fail (stop, "read the SigBlk of the spawning thread");
+          break;
+        }
+      if (cam_test_seccomp_notify_continue (stop->listener_fd, id) < 0)
+        {
+          chdir_stop_fail (stop, "let chdir() go on");
+          break;
+        }
+    }
+
+  return NULL;
+}
+
+/* Installs the filter that stops chdir() for @stop, which only the child
+ * calls (the test sets a cwd), and starts the thread that answers; NULL
+ * with the test skipped if that cannot be done.  The filter is installed
+ * by the thread that spawns, so that its children inherit it.  Call it
+ * before enter_spawn_path(): on the clone-clone3-eperm path glibc can no
+ * longer create threads.  It checks what enter_spawn_path() needs. */
+static GThread *
+start_chdir_stop (ChdirStop *stop)
+{
+  if (!cam_test_seccomp_supported ())
+    {
+      g_test_skip ("No seccomp filter for this architecture");
+      return NULL;
+    }
+  if (under_valgrind ())
+    {
+      g_test_skip ("valgrind 3.19 does not know seccomp(), which a "
+                   "user-notification filter needs");
+      return NULL;
+    }
+
+  stop->spawner_tid = gettid ();
+  stop->listener_fd = cam_test_seccomp_notify_syscall (__NR_chdir);
+  if (stop->listener_fd < 0 && errno == ENOSYS)
+    {
+      g_test_skip ("seccomp() is not available");
+      return NULL;
+    }
+  g_assert_no_errno (stop->listener_fd);
+
+  return g_thread_new ("answer-chdir", answer_chdir_thread, stop);
+}
+
+/* Joins the thread and checks that it answered every stop. */
+static void
+finish_chdir_stop (ChdirStop *stop,
+                   GThread   *thread)
+{
+  g_thread_join (thread);
+  if (stop->failed != NULL)
+    g_error ("Failed to %s: %s", stop->failed, g_strerror (stop->errsv));
+  g_assert_cmpuint (stop->n_stopped, ==, stop->n_expected);
+  g_assert_no_errno (close (stop->listener_fd));
+}
+
+static gpointer
+wait_for_cancel (gpointer data)
+{
+  for (;;)
+    pause ();
+  return NULL;
+}
+
+/* Has glibc install its handlers of SIGCANCEL (pthread_cancel()) and
+ * SIGSETXID (glibc 2.36 installs it as the first thread is created, older
+ * ones at the first setxid broadcast, which setresuid() makes while another
+ * thread exists).  The ids stay the same. */
+static void
+install_glibc_handlers (void)
+{
+  pthread_t thread;
+  uid_t ruid, euid, suid;
+  gid_t rgid, egid, sgid;
+
+  g_assert_cmpint (pthread_create (&thread, NULL, wait_for_cancel, NULL), ==, 0);
+  g_assert_no_errno (getresgid (&rgid, &egid, &sgid));
+  g_assert_no_errno (setresgid (rgid, egid, sgid));
+  g_assert_no_errno (getresuid (&ruid, &euid, &suid));
+  g_assert_no_errno (setresuid (ruid, euid, suid));
+  g_assert_cmpint (pthread_cancel (thread), ==, 0);
+  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+}
+
+static void
+test_glibc_handlers (gconstpointer data)
+{
+  g_autoptr(CamProcess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  ChdirStop stop = { .n_expected = 1 };
+  CamTestFinished finished;
+  GThread *thread;
+  guint64 caught, blocked;
+  gboolean ok;
+
+  g_test_summary ("A child stopped between clone and exec has none of the "
+                  "parent's handlers, glibc's SIGCANCEL and SIGSETXID "
+                  "included, which sigaction() refuses to reset; the "
+                  "spawning thread has all 64 signals blocked meanwhile, "
+                  "those two included, which pthread_sigmask() leaves out.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  /* Before enter_spawn_path(), which may leave glibc unable to create
+   * threads. */
+  install_glibc_handlers ();
+  set_handler (SIGUSR1, on_signal);
+  g_assert_true (read_status_mask ("/proc/self/status", "SigCgt", &caught));
+  if ((caught & SIG_BIT (GLIBC_SIGCANCEL)) == 0 ||
+      (caught & SIG_BIT (GLIBC_SIGSETXID)) == 0)
+    {
+      g_autofree char *msg = g_strdup_printf ("glibc did not install its handlers of signals 32 and 33 "
+                                              "(SigCgt %016" G_GINT64_MODIFIER "x)",
+                                              caught);
+
+      g_test_skip (msg);
+      return;
+    }
+  /* So that what the thread sees during the spawn is the library's doing. */
+  g_assert_true (read_status_mask ("/proc/thread-self/status", "SigBlk", &blocked));
+  g_assert_cmphex (blocked, !=, ALL_BLOCKABLE);
+
+  thread = start_chdir_stop (&stop);
+  if (thread == NULL)
+    return;
+  /* start_chdir_stop() checked what it needs: no skip from here on, with
+   * the thread waiting. */
+  g_assert_true (enter_spawn_path (data));
+
+  process = cam_process_new ();
+  cam_process_set_cwd (process, "/");
+  cam_test_finished_watch (&finished, process);
+  ok = cam_test_start_helper (process, NULL, 0, &error, "exit", "0", NULL);
+  finish_chdir_stop (&stop, thread);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 0);
+  cam_test_finished_unwatch (&finished);
+
+  g_assert_cmphex (stop.child_sigcgt & SIG_BIT (GLIBC_SIGCANCEL), ==, 0);
+  g_assert_cmphex (stop.child_sigcgt & SIG_BIT (GLIBC_SIGSETXID), ==, 0);
+  g_assert_cmphex (stop.child_sigcgt & caught, ==, 0);
+  g_assert_cmphex (stop.spawner_sigblk, ==, ALL_BLOCKABLE);
+}
+
+#define N_KILLED_CHILDREN 50
+
+static void
+test_killed_before_exec (gconstpointer data)
+{
+  ChdirStop stop = { .n_expected = N_KILLED_CHILDREN, .kill = TRUE };
+  g_autofree char *fragment = NULL;
+  g_autofree char *children = NULL;
+  guint n_started = 0;
+  GThread *thread;
+
+  g_test_summary ("A child SIGKILLed between clone and exec (stopped in "
+                  "chdir() by a seccomp user notification) makes start() "
+                  "fail naming signal 9, every time, and leaves no child: "
+                  "EOF on the report pipe is no proof of exec.");
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  thread = start_chdir_stop (&stop);
+  if (thread == NULL)
+    return;
+  /* start_chdir_stop() checked what it needs: no skip from here on, with
+   * the thread waiting. */
+  g_assert_true (enter_spawn_path (data));
+
+  fragment = g_strdup_printf ("killed by signal %d", SIGKILL);
+  for (guint i = 0; i < N_KILLED_CHILDREN; i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autoptr(GError) error = NULL;
+      CamTestFinished finished;
+      gboolean ok;
+
+      cam_process_set_cwd (process, "/");
+      cam_test_finished_watch (&finished, process);
+      ok = cam_test_start_helper (process, NULL, 0, &error, "exit", "0", NULL);
+      if (ok)
+        {
+          /* Counted, and reaped before the next one. */
+          n_started++;
+          cam_test_finished_wait (&finished);
+        }
+      else
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+          g_assert_nonnull (strstr (error->message, fragment));
+          g_assert_false (cam_process_get_running (process));
+        }
+      cam_test_finished_unwatch (&finished);
+      children = cam_test_list_children ();
+      g_assert_cmpstr (children, ==, "");
+      g_clear_pointer (&children, g_free);
+    }
+
+  finish_chdir_stop (&stop, thread);
+  g_assert_cmpuint (n_started, ==, 0);
+}
+
 /* What lib/cam-clone.c maps for a thread's child stack: one PROT_NONE
  * guard page, then CAM_CLONE_STACK_SIZE bytes of stack. */
 #define CHILD_STACK_SIZE (64 * 1024)
@@ -432,11 +765,17 @@ main (int    argc,
       const SpawnPath *path = &spawn_paths[i];
       g_autofree char *dispositions = NULL;
       g_autofree char *before_exec = NULL;
+      g_autofree char *glibc_handlers = NULL;
+      g_autofree char *killed = NULL;
 
       dispositions = g_strdup_printf ("/process/spawn/%s/signal-dispositions", path->name);
       before_exec = g_strdup_printf ("/process/spawn/%s/handler-before-exec", path->name);
       g_test_add_data_func (dispositions, path, test_dispositions);
       g_test_add_data_func (before_exec, path, test_handler_before_exec);
+      glibc_handlers = g_strdup_printf ("/process/spawn/%s/glibc-handlers", path->name);
+      killed = g_strdup_printf ("/process/spawn/%s/killed-before-exec", path->name);
+      g_test_add_data_func (glibc_handlers, path, test_glibc_handlers);
+      g_test_add_data_func (killed, path, test_killed_before_exec);
       /* The fork-like paths need no stack; with clone3() answering EPERM
        * glibc cannot create threads (it falls back on ENOSYS only). */
       if (path->spawn_method == NULL && path->clone3_errno != EPERM)
