@@ -37,6 +37,9 @@ struct _CamProcess
                                    * set and cleared under @lock */
   GMainContext         *context;  /* owned; thread-default at start;
                                    * set and cleared under @lock */
+  gboolean              keep_alive; /* holds a reference on itself until
+                                     * the child is reaped (no
+                                     * KILL_ON_DISPOSE); under @lock */
 
   /* Child setup (cam-process-sandbox.c), read by start(). */
   CamProcessFlags       flags;

@@ -26,8 +26,13 @@
  * property set, init() starts that child once and remembers the outcome;
  * without it, init() does nothing, so cam_process_new() needs no init().
  *
- * The watch holds no reference: disposing a running CamProcess kills the
- * child with SIGKILL and reaps it at once, so no zombie and no pidfd
+ * Lifetime, as GSubprocess: a running CamProcess holds a reference on
+ * itself (@keep_alive) from start() until its child is reaped and
+ * "finished" has been emitted, so dropping the caller's last reference
+ * neither kills the child nor leaks the object.  With
+ * CAM_PROCESS_FLAGS_KILL_ON_DISPOSE at start() it holds none: the watch
+ * only has a weak reference, and disposing the running CamProcess kills
+ * the child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.  Pending waits hold a reference, so only an
  * explicit g_object_run_dispose() finds some: they complete with
  * G_IO_ERROR_CLOSED.
@@ -76,6 +81,19 @@ extern char **environ;
  * [method@Cam.Process.get_stdout_pipe],
  * [method@Cam.Process.communicate_async]).  Cancelling any of these never
  * kills the child.
+ *
+ * ## Lifetime
+ *
+ * As with #GSubprocess, a running `CamProcess` keeps itself alive until
+ * its child has been reaped and [signal@Cam.Process::finished] emitted:
+ * dropping the last reference (or a binding's garbage collector doing so)
+ * neither kills the child nor leaks the object, as long as the context it
+ * is watched from runs.  %CAM_PROCESS_FLAGS_KILL_ON_DISPOSE makes the
+ * caller's last reference kill and reap the child instead.
+ *
+ * All the children watched from one #GMainContext share one source that
+ * polls a single fd, so a context's iterations cost the same whatever the
+ * number of children.
  *
  * ## Threads
  *
@@ -166,13 +184,16 @@ cam_process_dispose (GObject *object)
 {
   CamProcess *self = CAM_PROCESS (object);
   g_autoptr(GMainContext) context = NULL;
-  gboolean registered;
+  gboolean registered, kept;
   int pidfd, pid = self->pid;
 
   cam_process_close_taken_fds (self);
 
   g_mutex_lock (&self->lock);
   registered = release_child_locked (self, &context, &pidfd);
+  /* Only g_object_run_dispose() finds the self-reference still held. */
+  kept = self->keep_alive;
+  self->keep_alive = FALSE;
   g_clear_pointer (&self->restart_context, g_main_context_unref);
   g_mutex_unlock (&self->lock);
 
@@ -194,6 +215,9 @@ cam_process_dispose (GObject *object)
   g_clear_object (&self->stdin_pipe);
   g_clear_object (&self->stdout_pipe);
   g_clear_object (&self->stderr_pipe);
+
+  if (kept)
+    g_object_unref (self);
 
   G_OBJECT_CLASS (cam_process_parent_class)->dispose (object);
 }
@@ -412,7 +436,8 @@ cam_process_class_init (CamProcessClass *klass)
    * ([method@Cam.Process.wait_async] and the like) pending at the exit
    * return after the emission.
    *
-   * Not emitted for a child killed by the disposal of its CamProcess.
+   * Not emitted for a child killed by the disposal of its CamProcess
+   * (%CAM_PROCESS_FLAGS_KILL_ON_DISPOSE, or g_object_run_dispose()).
    *
    * Since: 1.0
    */
@@ -642,7 +667,7 @@ cam_process_child_exited (CamProcessExitStatus status,
   g_autoptr(CamProcess) self = g_object_ref (CAM_PROCESS (user_data));
   g_autoptr(GMainContext) context = NULL;
   GSource *current = g_main_current_source ();
-  gboolean sync_reaped, pushed = FALSE;
+  gboolean sync_reaped, pushed = FALSE, kept;
   GSList *waits;
   int pidfd;
 
@@ -654,6 +679,8 @@ cam_process_child_exited (CamProcessExitStatus status,
   self->announcing = TRUE;
   self->announcing_thread = g_thread_self ();
   waits = g_steal_pointer (&self->pending_waits);
+  kept = self->keep_alive;
+  self->keep_alive = FALSE;
   release_child_locked (self, &context, &pidfd);
   sync_reaped = context != NULL &&
                 (current == NULL || g_source_get_context (current) != context);
@@ -687,6 +714,10 @@ cam_process_child_exited (CamProcessExitStatus status,
   g_mutex_unlock (&self->lock);
 
   cam_process_complete_waits (self, waits, status, code);
+
+  /* The self-reference of start(); ours keeps @self until we return. */
+  if (kept)
+    g_object_unref (self);
 }
 
 /* Releases the claim of a start() that failed. */
@@ -891,6 +922,13 @@ cam_process_start (CamProcess         *self,
   self->exit_code = -1;
   self->context = context;
   self->starting = FALSE;
+  /* Kept alive until reaped, unless the caller's last reference should
+   * kill the child. */
+  if (!(self->flags & CAM_PROCESS_FLAGS_KILL_ON_DISPOSE))
+    {
+      self->keep_alive = TRUE;
+      g_object_ref (self);
+    }
   g_mutex_unlock (&self->lock);
 
   cam_process_notify_state (self);

@@ -1633,7 +1633,8 @@ cancel_soon_thread (gpointer data)
 }
 
 /* A cancelled synchronous communicate() leaves nothing pending: the
- * object is finalized once dropped (which kills its child) and its
+ * object is finalized once dropped (which kills its child, with
+ * KILL_ON_DISPOSE) and its
  * private context (an eventfd) is gone. */
 static void
 test_communicate_sync_cancel_no_leak (void)
@@ -1654,6 +1655,7 @@ test_communicate_sync_cancel_no_leak (void)
   process = cam_process_new ();
   g_object_set_data_full (G_OBJECT (process), "cam-test-finalized",
                           &finalized, set_flag_notify);
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_KILL_ON_DISPOSE);
   cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE |
                                         CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE |
                                         CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE);

@@ -1,4 +1,5 @@
-/* test-watch.c: one pidfd watch per GMainContext
+/* test-watch.c: one pidfd watch per GMainContext, and the lifetime of a
+ * running CamProcess
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -337,6 +338,84 @@ test_closed_pidfd (void)
   g_assert_cmpstr (children, ==, "");
 }
 
+static void
+set_finalized (gpointer  data,
+               GObject  *where_the_object_was)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_lifetime_keep_alive (void)
+{
+  g_autofree char *children = NULL;
+  GSource *timeout;
+  CamProcess *process = cam_process_new ();
+  gboolean finalized = FALSE, timed_out = FALSE;
+  int pid;
+
+  g_test_summary ("By default, dropping the last reference to a running "
+                  "process neither kills the child nor leaks the object: "
+                  "it lives until the child is reaped and \"finished\" "
+                  "emitted, as GSubprocess does.");
+
+  if (!cam_test_in_subprocess ())
+    {
+      g_object_unref (process);
+      return;
+    }
+
+  g_object_weak_ref (G_OBJECT (process), set_finalized, &finalized);
+  cam_test_start_ready_helper (process, "sleep");
+  pid = cam_process_get_pid (process);
+  g_object_unref (process);
+
+  cam_test_iterate_for (50);
+  g_assert_false (finalized);
+  g_assert_true (cam_test_pid_exists (pid));
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, !=, "");
+
+  /* Only the pid is left to us. */
+  g_assert_no_errno (kill (pid, SIGTERM));
+  timeout = g_timeout_source_new (CAM_TEST_TIMEOUT_MS);
+  g_source_set_callback (timeout, set_flag_cb, &timed_out, NULL);
+  g_source_attach (timeout, NULL);
+  while (!finalized && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+
+  g_assert_true (finalized);
+  g_assert_false (cam_test_pid_exists (pid));
+  g_clear_pointer (&children, g_free);
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, ==, "");
+}
+
+static void
+test_lifetime_kill_on_dispose (void)
+{
+  g_autofree char *children = NULL;
+  CamProcess *process = cam_process_new ();
+  gboolean finalized = FALSE;
+  int pid;
+
+  g_test_summary ("With KILL_ON_DISPOSE, dropping the last reference to a "
+                  "running process kills and reaps its child at once.");
+
+  g_object_weak_ref (G_OBJECT (process), set_finalized, &finalized);
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_KILL_ON_DISPOSE);
+  cam_test_start_ready_helper (process, "sleep");
+  pid = cam_process_get_pid (process);
+  g_object_unref (process);
+
+  g_assert_true (finalized);
+  g_assert_false (cam_test_pid_exists (pid));
+  children = cam_test_list_children ();
+  g_assert_cmpstr (children, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,6 +425,10 @@ main (int   argc,
   g_test_add_func ("/process/watch/one-per-context", test_one_per_context);
   g_test_add_func ("/process/watch/ptrace-no-spin", test_ptrace_no_spin);
   g_test_add_func ("/process/watch/closed-pidfd", test_closed_pidfd);
+  g_test_add_func ("/process/watch/lifetime/keep-alive",
+                   test_lifetime_keep_alive);
+  g_test_add_func ("/process/watch/lifetime/kill-on-dispose",
+                   test_lifetime_kill_on_dispose);
 
   return g_test_run ();
 }

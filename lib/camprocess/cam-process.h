@@ -63,6 +63,10 @@ typedef enum {
  *   has no use for and that could open a way out (new namespaces, mounts,
  *   ptrace, keyrings, bpf, io_uring, `TIOCSTI`, 32-bit system calls and
  *   more); implies %CAM_PROCESS_FLAGS_NO_NEW_PRIVS
+ * @CAM_PROCESS_FLAGS_KILL_ON_DISPOSE: dropping the caller's last reference
+ *   to the running process kills the child with `SIGKILL` and reaps it,
+ *   as libcamera's Process does; without it the process keeps itself
+ *   alive until its child has been reaped, as #GSubprocess does
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_NEW_SESSION,
@@ -86,6 +90,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_ISOLATE_PID     = 1 << 7,
   CAM_PROCESS_FLAGS_ISOLATE_MOUNT   = 1 << 8,
   CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
+  CAM_PROCESS_FLAGS_KILL_ON_DISPOSE = 1 << 12,
   /* glib-mkenums reads one line at a time and takes any line that starts
    * with a name for a member: each continuation line of a value starts
    * with its operator. */
