@@ -13,9 +13,12 @@
  *  2. the same while the parent holds 4 GiB of touched anonymous memory in
  *     small pages: fork-based paths copy its page tables, ~0.1 s a spawn,
  *     so they run 20 spawns there instead of 2,000;
- *  3. a crowd of children (100, 500, then 2,000) alive at once, released
- *     together by closing the pipe they block on: the time until every
- *     exit is dispatched, per exit, and the parent's CPU time meanwhile;
+ *  3. a crowd of children (100, 1,000, then 10,000) alive at once: the
+ *     start cost per child while it grows; one idle iteration of the
+ *     default main context with all alive; released together by closing
+ *     the pipes they block on, the time until every exit is dispatched,
+ *     per exit, and the parent's CPU time meanwhile; released in 20
+ *     groups over one second, the parent's CPU time per exit;
  *  4. the parent's peak RSS (VmHWM, reset through /proc/self/clear_refs
  *     before each crowd), open fds and main-loop iterations with the
  *     largest crowd.
@@ -53,14 +56,14 @@
 #define FORK_BIG_QUICK             5
 #define BATCHES_DEFAULT            40
 #define BIG_MIB_DEFAULT            4096
-#define CHILDREN_DEFAULT           2000
-#define REPEATS_DEFAULT            5
+#define CHILDREN_DEFAULT           10000
+#define REPEATS_DEFAULT            3
 #define REPEATS_QUICK              1
 
 /* Crowd sizes: two fixed ones, then --children. */
 #define N_SIZES                    3
 #define SMALL_CROWD                100
-#define MEDIUM_CROWD               500
+#define MEDIUM_CROWD               1000
 #define SMALL_CROWD_RUNS           3
 #define IDLE_ITERATIONS            20
 
@@ -69,6 +72,12 @@
 #define TARGET_VS_GSUBPROCESS      0.7
 #define TARGET_BIG_VS_TINY         1.2
 #define TARGET_LARGE_VS_SMALL      1.3
+
+/* Targets of the issue "One watch per main context", 10,000 children vs
+ * 100 (the largest crowd vs the smallest). */
+#define TARGET_IDLE_LARGE_VS_SMALL  2.0
+#define TARGET_EXIT_LARGE_VS_SMALL  1.3
+#define TARGET_START_LARGE_VS_SMALL 1.3
 
 enum {
   METHOD_CAM,
@@ -92,17 +101,31 @@ typedef struct {
   char     *markdown;
 } BenchOptions;
 
+/* The children of a crowd are spread over N_GROUPS pipes, released all
+ * at once or one group after the other over STAGGER_MS. */
+#define N_GROUPS                   20
+#define STAGGER_MS                 1000
+
 typedef struct {
   const char *child_path;
   guint       n;
+  guint       n_started;
   guint       n_exited;
-  int         wait_fds[2];   /* children read [0]; only the parent has [1] */
+  int         wait_fds[N_GROUPS][2]; /* children read [0]; only the parent
+                                      * has [1] */
   int         ready_fds[2];  /* each child writes one byte to [1] */
-  char        wait_arg[16];
+  char        wait_args[N_GROUPS][16];
   char        ready_arg[16];
   GPtrArray  *objects;       /* CamProcess or GSubprocess, owned */
-  GSubprocessLauncher *launcher;  /* GSubprocess only */
+  GSubprocessLauncher *launchers[N_GROUPS];  /* GSubprocess only */
 } Crowd;
+
+/* The group of the next child to start. */
+static guint
+crowd_next_group (Crowd *crowd)
+{
+  return crowd->n_started++ % N_GROUPS;
+}
 
 typedef struct {
   const char *key;   /* for --only */
@@ -111,7 +134,14 @@ typedef struct {
   void      (*round_trip)    (const char * const *argv);
   void      (*crowd_start)   (Crowd *crowd);  /* NULL: not in the crowd */
   void      (*crowd_collect) (Crowd *crowd);  /* NULL: run the main context */
+  guint       max_crowd;     /* larger crowds are not measured; 0: none */
 } Method;
+
+/* GSubprocess watches each child with a source of its own on GLib's
+ * worker context, which every spawn wakes: starting a crowd costs O(N²)
+ * (6.6 ms per start at 1,500 children here), so 10,000 would take most of
+ * an hour over the runs. */
+#define GSUBPROCESS_MAX_CROWD      2000
 
 typedef struct {
   guint  n;       /* spawns measured; 0 if the method did not run */
@@ -138,6 +168,9 @@ typedef struct {
   double   per_exit_us[N_SIZES];
   double   cpu_per_exit_us[N_SIZES];
   double   idle_us[N_SIZES];
+  double   spawn_per_child_us[N_SIZES];
+  double   stagger_ms[N_SIZES];   /* release until the last dispatch */
+  double   stagger_cpu_per_exit_us[N_SIZES];
   CrowdRun largest;               /* last run of the largest crowd */
 } CrowdStats;
 
@@ -330,10 +363,11 @@ on_crowd_cam_finished (CamProcess           *process,
 static void
 crowd_start_cam (Crowd *crowd)
 {
+  guint g = crowd_next_group (crowd);
   const char *argv[] = {
-    crowd->child_path, crowd->wait_arg, crowd->ready_arg, NULL
+    crowd->child_path, crowd->wait_args[g], crowd->ready_arg, NULL
   };
-  int fds[] = { crowd->wait_fds[0], crowd->ready_fds[1] };
+  int fds[] = { crowd->wait_fds[g][0], crowd->ready_fds[1] };
   CamProcess *process = cam_process_new ();
   g_autoptr(GError) error = NULL;
 
@@ -376,18 +410,19 @@ crowd_start_gsubprocess (Crowd *crowd)
 {
   const char *argv[] = { crowd->child_path, "0", "1", NULL };
   g_autoptr(GError) error = NULL;
+  guint g = crowd_next_group (crowd);
   GSubprocess *process;
 
-  if (crowd->launcher == NULL)
+  if (crowd->launchers[g] == NULL)
     {
-      crowd->launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
-      g_subprocess_launcher_take_stdin_fd (crowd->launcher,
-                                           dup_or_die (crowd->wait_fds[0]));
-      g_subprocess_launcher_take_stdout_fd (crowd->launcher,
+      crowd->launchers[g] = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+      g_subprocess_launcher_take_stdin_fd (crowd->launchers[g],
+                                           dup_or_die (crowd->wait_fds[g][0]));
+      g_subprocess_launcher_take_stdout_fd (crowd->launchers[g],
                                             dup_or_die (crowd->ready_fds[1]));
     }
 
-  process = g_subprocess_launcher_spawnv (crowd->launcher, argv, &error);
+  process = g_subprocess_launcher_spawnv (crowd->launchers[g], argv, &error);
   if (process == NULL)
     die_error ("g_subprocess_launcher_spawnv", error);
   g_ptr_array_add (crowd->objects, process);
@@ -411,11 +446,12 @@ crowd_start_gspawn (Crowd *crowd)
 {
   const char *argv[] = { crowd->child_path, "0", "1", NULL };
   g_autoptr(GError) error = NULL;
+  guint g = crowd_next_group (crowd);
   GPid pid;
 
   if (!g_spawn_async_with_fds (NULL, (char **) argv, NULL,
                                G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
-                               crowd->wait_fds[0], crowd->ready_fds[1],
+                               crowd->wait_fds[g][0], crowd->ready_fds[1],
                                /* stderr_fd= */ -1, &error))
     die_error ("g_spawn_async_with_fds", error);
   g_child_watch_add (pid, on_crowd_child_watch, crowd);
@@ -426,11 +462,12 @@ crowd_start_posix_spawn (Crowd *crowd)
 {
   const char *argv[] = { crowd->child_path, "0", "1", NULL };
   posix_spawn_file_actions_t actions;
+  guint g = crowd_next_group (crowd);
   pid_t pid;
   int r;
 
   posix_spawn_file_actions_init (&actions);
-  posix_spawn_file_actions_adddup2 (&actions, crowd->wait_fds[0], 0);
+  posix_spawn_file_actions_adddup2 (&actions, crowd->wait_fds[g][0], 0);
   posix_spawn_file_actions_adddup2 (&actions, crowd->ready_fds[1], 1);
   r = posix_spawn (&pid, argv[0], &actions, NULL, (char * const *) argv,
                    environ);
@@ -464,7 +501,7 @@ static const Method methods[N_METHODS] = {
                    crowd_start_cam, NULL },
   [METHOD_GSUBPROCESS] = { "gsubprocess", "GSubprocess (newv + wait)", TRUE,
                            round_trip_gsubprocess, crowd_start_gsubprocess,
-                           NULL },
+                           NULL, GSUBPROCESS_MAX_CROWD },
   [METHOD_GSPAWN] = { "gspawn", "g_spawn_async + g_child_watch_add", TRUE,
                       round_trip_gspawn, crowd_start_gspawn, NULL },
   [METHOD_POSIX_SPAWN] = { "posix-spawn", "posix_spawn + waitpid", FALSE,
@@ -529,16 +566,24 @@ cpu_time_us (void)
          ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
 }
 
-static void
+/* Raises RLIMIT_NOFILE to its hard limit and returns how many children
+ * the parent can hold: one fd each (a pidfd), and room for the rest. */
+static guint
 raise_fd_limit (void)
 {
   struct rlimit rl;
 
-  if (getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max)
+  if (getrlimit (RLIMIT_NOFILE, &rl) < 0)
+    return G_MAXUINT;
+  if (rl.rlim_cur < rl.rlim_max)
     {
       rl.rlim_cur = rl.rlim_max;
-      setrlimit (RLIMIT_NOFILE, &rl);
+      if (setrlimit (RLIMIT_NOFILE, &rl) < 0)
+        getrlimit (RLIMIT_NOFILE, &rl);
     }
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > G_MAXUINT)
+    return G_MAXUINT;
+  return rl.rlim_cur > 256 ? (guint) rl.rlim_cur - 256 : 0;
 }
 
 /* Scenarios 1 and 2. */
@@ -689,21 +734,48 @@ wait_until_ready (Crowd *crowd)
     }
 }
 
+/* Releases the groups of a staggered crowd, one every
+ * STAGGER_MS / N_GROUPS, from a thread of its own so that every method
+ * collects its exits as it would (waitpid() blocks). */
+static gpointer
+release_staggered (gpointer data)
+{
+  Crowd *crowd = data;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint g = 0; g < N_GROUPS; g++)
+    {
+      gint64 due = start + (gint64) g * STAGGER_MS * 1000 / N_GROUPS;
+      gint64 now = g_get_monotonic_time ();
+
+      if (due > now)
+        g_usleep (due - now);
+      close (crowd->wait_fds[g][1]);
+    }
+  return NULL;
+}
+
 /* One crowd of @n children, from the first spawn to the last dispatched
- * exit. */
+ * exit, released all at once or (@staggered) over STAGGER_MS. */
 static void
 run_crowd (const Method *method,
            const char   *child_path,
            guint         n,
+           gboolean      staggered,
            CrowdRun     *ret)
 {
   Crowd crowd = { .child_path = child_path, .n = n };
+  GThread *releaser = NULL;
   gint64 start, cpu_start;
 
   ret->iterations = 0;
-  open_pipe (crowd.wait_fds);
+  for (guint g = 0; g < N_GROUPS; g++)
+    {
+      open_pipe (crowd.wait_fds[g]);
+      g_snprintf (crowd.wait_args[g], sizeof crowd.wait_args[g], "%d",
+                  crowd.wait_fds[g][0]);
+    }
   open_pipe (crowd.ready_fds);
-  g_snprintf (crowd.wait_arg, sizeof crowd.wait_arg, "%d", crowd.wait_fds[0]);
   g_snprintf (crowd.ready_arg, sizeof crowd.ready_arg, "%d",
               crowd.ready_fds[1]);
   crowd.objects = g_ptr_array_new_with_free_func (g_object_unref);
@@ -720,13 +792,18 @@ run_crowd (const Method *method,
   ret->spawn_ms = (now_ns () - start) / 1e6;
 
   wait_until_ready (&crowd);
-  g_clear_object (&crowd.launcher);
+  for (guint g = 0; g < N_GROUPS; g++)
+    g_clear_object (&crowd.launchers[g]);
   ret->n_fds = count_open_fds ();
   ret->idle_us = time_idle_iteration ();
 
   cpu_start = cpu_time_us ();
   start = now_ns ();
-  close (crowd.wait_fds[1]);
+  if (staggered)
+    releaser = g_thread_new ("release", release_staggered, &crowd);
+  else
+    for (guint g = 0; g < N_GROUPS; g++)
+      close (crowd.wait_fds[g][1]);
   if (method->crowd_collect != NULL)
     method->crowd_collect (&crowd);
   else
@@ -736,9 +813,12 @@ run_crowd (const Method *method,
   ret->cpu_ms = (cpu_time_us () - cpu_start) / 1e3;
 
   ret->peak_rss_mib = read_status_kib ("VmHWM:") / 1024.0;
+  if (releaser != NULL)
+    g_thread_join (releaser);
 
   g_ptr_array_unref (crowd.objects);
-  close (crowd.wait_fds[0]);
+  for (guint g = 0; g < N_GROUPS; g++)
+    close (crowd.wait_fds[g][0]);
   close (crowd.ready_fds[0]);
   close (crowd.ready_fds[1]);
 }
@@ -753,8 +833,23 @@ crowd_runs (const BenchOptions *opts,
                           : opts->n_repeats * SMALL_CROWD_RUNS;
 }
 
+/* A staggered run takes STAGGER_MS whatever the crowd: a third as many. */
+static guint
+stagger_runs (const BenchOptions *opts,
+              guint               s)
+{
+  return MAX (1, crowd_runs (opts, s) / 3);
+}
+
 /* Runs every size for every method, interleaved; the figures of scenario
  * 4 come from the last run of the largest crowd. */
+static gboolean
+crowd_fits (const Method *method,
+            guint         n)
+{
+  return method->max_crowd == 0 || n <= method->max_crowd;
+}
+
 static void
 measure_crowds (const BenchOptions *opts,
                 const guint         sizes[N_SIZES],
@@ -766,6 +861,8 @@ measure_crowds (const BenchOptions *opts,
   g_autofree double *dispatch = g_new (double, n_samples);
   g_autofree double *cpu = g_new (double, n_samples);
   g_autofree double *idle = g_new (double, n_samples);
+  g_autofree double *stagger_wall = g_new (double, n_samples);
+  g_autofree double *stagger_cpu = g_new (double, n_samples);
 
   for (guint r = 0; r < max_runs; r++)
     for (guint s = 0; s < N_SIZES; s++)
@@ -775,17 +872,25 @@ measure_crowds (const BenchOptions *opts,
           CrowdRun run;
 
           if (!opts->enabled[m] || methods[m].crowd_start == NULL ||
-              r >= crowd_runs (opts, s))
+              r >= crowd_runs (opts, s) || !crowd_fits (&methods[m], sizes[s]))
             continue;
           g_printerr ("cam-bench: crowd: run %u/%u, %u children, %s\n",
                       r + 1, crowd_runs (opts, s), sizes[s], methods[m].name);
-          run_crowd (&methods[m], opts->child_path, sizes[s], &run);
+          run_crowd (&methods[m], opts->child_path, sizes[s], FALSE, &run);
           spawn[i] = run.spawn_ms;
           dispatch[i] = run.dispatch_ms;
           cpu[i] = run.cpu_ms;
           idle[i] = run.idle_us;
           if (s == N_SIZES - 1)
             stats[m].largest = run;
+
+          if (r >= stagger_runs (opts, s))
+            continue;
+          g_printerr ("cam-bench: crowd: staggered run %u/%u, %u children, %s\n",
+                      r + 1, stagger_runs (opts, s), sizes[s], methods[m].name);
+          run_crowd (&methods[m], opts->child_path, sizes[s], TRUE, &run);
+          stagger_wall[i] = run.dispatch_ms;
+          stagger_cpu[i] = run.cpu_ms;
         }
 
   for (guint m = 0; m < N_METHODS; m++)
@@ -797,12 +902,26 @@ measure_crowds (const BenchOptions *opts,
         if (!opts->enabled[m] || methods[m].crowd_start == NULL)
           continue;
         stats[m].measured = TRUE;
+        if (!crowd_fits (&methods[m], sizes[s]))
+          {
+            stats[m].spawn_ms[s] = stats[m].dispatch_ms[s] = NAN;
+            stats[m].per_exit_us[s] = stats[m].cpu_per_exit_us[s] = NAN;
+            stats[m].idle_us[s] = stats[m].spawn_per_child_us[s] = NAN;
+            stats[m].stagger_ms[s] = stats[m].stagger_cpu_per_exit_us[s] = NAN;
+            continue;
+          }
         stats[m].spawn_ms[s] = median (spawn + i, n_runs);
         stats[m].dispatch_ms[s] = median (dispatch + i, n_runs);
         stats[m].per_exit_us[s] = stats[m].dispatch_ms[s] * 1000.0 / sizes[s];
         stats[m].cpu_per_exit_us[s] = median (cpu + i, n_runs) * 1000.0 /
                                       sizes[s];
         stats[m].idle_us[s] = median (idle + i, n_runs);
+        stats[m].spawn_per_child_us[s] = stats[m].spawn_ms[s] * 1000.0 /
+                                         sizes[s];
+        stats[m].stagger_ms[s] = median (stagger_wall + i,
+                                         stagger_runs (opts, s));
+        stats[m].stagger_cpu_per_exit_us[s] =
+          median (stagger_cpu + i, stagger_runs (opts, s)) * 1000.0 / sizes[s];
       }
 }
 
@@ -828,10 +947,30 @@ read_proc_field (const char *path,
   return g_strdup ("unknown");
 }
 
+static char *
+read_loadavg (void)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) fields = NULL;
+
+  if (!g_file_get_contents ("/proc/loadavg", &contents, NULL, NULL))
+    return g_strdup ("unknown");
+  fields = g_strsplit (contents, " ", 4);
+  if (g_strv_length (fields) < 3)
+    return g_strdup ("unknown");
+  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
+}
+
+/* /proc/loadavg when the run started, and the note of a machine that
+ * could not hold the crowd asked for. */
+static char *load_at_start;
+static char *crowd_note;
+
 static void
 append_machine (GString    *out,
                 const char *command)
 {
+  g_autofree char *load_at_end = read_loadavg ();
   g_autofree char *model = read_proc_field ("/proc/cpuinfo", "model name");
   g_autofree char *memory = read_proc_field ("/proc/meminfo", "MemTotal");
   struct utsname uts;
@@ -842,12 +981,30 @@ append_machine (GString    *out,
   g_string_append_printf (out,
                           "- Machine: %ld CPUs online, %s, %.1f GiB memory\n"
                           "- Kernel: %s; glibc %s; GLib %u.%u.%u\n"
-                          "- Command: `%s` (paths relative to the source root)\n\n",
+                          "- Command: `%s` (paths relative to the source root)\n",
                           sysconf (_SC_NPROCESSORS_ONLN), model,
                           g_ascii_strtod (memory, NULL) / (1024.0 * 1024.0),
                           uts.release, gnu_get_libc_version (),
                           glib_major_version, glib_minor_version,
                           glib_micro_version, command);
+  g_string_append_printf (out,
+                          "- Load average (1, 5, 15 min): %s at the start, %s at the end; the "
+                          "machine is shared with other builds, so compare methods within a run, "
+                          "not runs with each other\n",
+                          load_at_start, load_at_end);
+  if (crowd_note != NULL)
+    g_string_append_printf (out, "- %s\n", crowd_note);
+  g_string_append_c (out, '\n');
+}
+
+static void
+append_value (GString *out,
+              double   value)
+{
+  if (isnan (value))
+    g_string_append (out, " — |");
+  else
+    g_string_append_printf (out, " %.1f |", value);
 }
 
 static void
@@ -908,14 +1065,15 @@ append_per_exit_rows (GString          *out,
         continue;
       g_string_append_printf (out, "| %s |", methods[m].name);
       for (guint s = 0; s < N_SIZES; s++)
-        g_string_append_printf (out, " %.1f |", per_exit[s]);
+        append_value (out, per_exit[s]);
       append_ratio (out, per_exit[large], per_exit[0]);
       append_ratio (out, per_exit[large],
                     stats[METHOD_CAM].measured ? cam[large] : NAN);
       if (totals)
-        g_string_append_printf (out, " %.1f | %.0f |",
-                                stats[m].dispatch_ms[large],
-                                stats[m].spawn_ms[large]);
+        {
+          append_value (out, stats[m].dispatch_ms[large]);
+          append_value (out, stats[m].spawn_ms[large]);
+        }
       g_string_append_c (out, '\n');
     }
   g_string_append_c (out, '\n');
@@ -943,6 +1101,48 @@ append_per_exit_header (GString     *out,
   g_string_append_c (out, '\n');
 }
 
+static const double *get_idle_us (const CrowdStats *st) { return st->idle_us; }
+static const double *get_stagger_cpu (const CrowdStats *st) { return st->stagger_cpu_per_exit_us; }
+static const double *get_stagger_ms (const CrowdStats *st) { return st->stagger_ms; }
+static const double *get_spawn_per_child (const CrowdStats *st) { return st->spawn_per_child_us; }
+
+/* One row per crowd method: a figure per size, the largest against the
+ * smallest, and the largest against CamProcess. */
+static void
+append_size_table (GString           *out,
+                   const guint        sizes[N_SIZES],
+                   const CrowdStats  *stats,
+                   const char        *unit,
+                   const double    *(*get) (const CrowdStats *))
+{
+  guint large = N_SIZES - 1;
+
+  g_string_append (out, "| method |");
+  for (guint s = 0; s < N_SIZES; s++)
+    g_string_append_printf (out, " %s, %u |", unit, sizes[s]);
+  g_string_append_printf (out, " %u vs %u | vs CamProcess |\n|---|", sizes[large],
+                          sizes[0]);
+  for (guint s = 0; s < N_SIZES + 2; s++)
+    g_string_append (out, "--:|");
+  g_string_append_c (out, '\n');
+  for (guint m = 0; m < N_METHODS; m++)
+    {
+      const double *values = get (&stats[m]);
+
+      if (!stats[m].measured)
+        continue;
+      g_string_append_printf (out, "| %s |", methods[m].name);
+      for (guint s = 0; s < N_SIZES; s++)
+        append_value (out, values[s]);
+      append_ratio (out, values[large], values[0]);
+      append_ratio (out, values[large],
+                    stats[METHOD_CAM].measured ? get (&stats[METHOD_CAM])[large]
+                                               : NAN);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_c (out, '\n');
+}
+
 static void
 append_crowds (GString            *out,
                const BenchOptions *opts,
@@ -965,8 +1165,12 @@ append_crowds (GString            *out,
                           "every exit has been dispatched, divided by the number of children (median "
                           "of %u runs, %u for the largest crowd).  It includes the children's own exit in the kernel, on the "
                           "same 2 cores; posix_spawn + waitpid reaps with `waitpid (-1)` and "
-                          "dispatches nothing: it is the floor.\n\n",
-                          crowd_runs (opts, 0), crowd_runs (opts, N_SIZES - 1));
+                          "dispatches nothing: it is the floor.  GSubprocess runs crowds of at most "
+                          "%u: each spawn wakes GLib's worker context, which polls one source per "
+                          "child, so starting a crowd costs O(N²) and 10,000 would take most of an "
+                          "hour over the runs (“—”: not measured).\n\n",
+                          crowd_runs (opts, 0), crowd_runs (opts, N_SIZES - 1),
+                          GSUBPROCESS_MAX_CROWD);
   append_per_exit_header (out, sizes, "µs per exit", TRUE);
   append_per_exit_rows (out, stats, FALSE, TRUE);
 
@@ -979,23 +1183,25 @@ append_crowds (GString            *out,
   g_string_append (out,
                    "One iteration of the default main context with the crowd alive and nothing "
                    "to dispatch, µs (what each wakeup costs; GSubprocess watches from GLib's "
-                   "worker thread, waitpid polls nothing):\n\n| method |");
-  for (guint s = 0; s < N_SIZES; s++)
-    g_string_append_printf (out, " %u |", sizes[s]);
-  g_string_append (out, "\n|---|");
-  for (guint s = 0; s < N_SIZES; s++)
-    g_string_append (out, "--:|");
-  g_string_append_c (out, '\n');
-  for (guint m = 0; m < N_METHODS; m++)
-    {
-      if (!stats[m].measured)
-        continue;
-      g_string_append_printf (out, "| %s |", methods[m].name);
-      for (guint s = 0; s < N_SIZES; s++)
-        g_string_append_printf (out, " %.1f |", stats[m].idle_us[s]);
-      g_string_append_c (out, '\n');
-    }
-  g_string_append_c (out, '\n');
+                   "worker thread, waitpid polls nothing):\n\n");
+  append_size_table (out, sizes, stats, "µs", get_idle_us);
+
+  g_string_append_printf (out,
+                          "Released over %u ms instead, %u groups one after the other (median of "
+                          "%u runs, %u for the largest crowd): the parent's CPU time per exit, µs, "
+                          "from the first release to the last dispatch.\n\n",
+                          STAGGER_MS, N_GROUPS, stagger_runs (opts, 0),
+                          stagger_runs (opts, N_SIZES - 1));
+  append_size_table (out, sizes, stats, "CPU µs per exit", get_stagger_cpu);
+  g_string_append (out,
+                   "The same runs: wall time from the first release to the last dispatched exit, "
+                   "ms (the last group is released after 95 % of the span).\n\n");
+  append_size_table (out, sizes, stats, "ms", get_stagger_ms);
+
+  g_string_append (out,
+                   "Start cost per child while the crowd grows: wall time to start the whole "
+                   "crowd, divided by its size, µs (the children still running meanwhile).\n\n");
+  append_size_table (out, sizes, stats, "µs per start", get_spawn_per_child);
 
   g_string_append_printf (out,
                           "### 4. Parent during the crowd of %u\n\n"
@@ -1008,7 +1214,7 @@ append_crowds (GString            *out,
     {
       const CrowdRun *run = &stats[m].largest;
 
-      if (!stats[m].measured)
+      if (!stats[m].measured || !crowd_fits (&methods[m], sizes[N_SIZES - 1]))
         continue;
       g_string_append_printf (out, "| %s | %.1f | %.1f | %d | %d | %u |\n",
                               methods[m].name, run->peak_rss_mib,
@@ -1064,6 +1270,44 @@ append_targets (GString          *out,
                  cam->measured ? cam->per_exit_us[large] / cam->per_exit_us[0]
                                : NAN,
                  TARGET_LARGE_VS_SMALL);
+  g_string_append_c (out, '\n');
+
+  g_string_append (out,
+                   "### Targets (issue “One watch per main context”)\n\n"
+                   "| target | CamProcess | limit | result |\n"
+                   "|---|--:|--:|---|\n");
+  g_free (crowd);
+  crowd = g_strdup_printf ("idle iteration, %u children vs %u", sizes[large],
+                           sizes[0]);
+  append_target (out, crowd,
+                 cam->measured ? cam->idle_us[large] / cam->idle_us[0] : NAN,
+                 TARGET_IDLE_LARGE_VS_SMALL);
+  g_free (crowd);
+  crowd = g_strdup_printf ("per-exit cost, all released at once, %u vs %u",
+                           sizes[large], sizes[0]);
+  append_target (out, crowd,
+                 cam->measured ? cam->per_exit_us[large] / cam->per_exit_us[0]
+                               : NAN,
+                 TARGET_EXIT_LARGE_VS_SMALL);
+  g_free (crowd);
+  crowd = g_strdup_printf ("per-exit CPU, released over %u ms, %u vs %u",
+                           STAGGER_MS, sizes[large], sizes[0]);
+  append_target (out, crowd,
+                 cam->measured ? cam->stagger_cpu_per_exit_us[large] /
+                                 cam->stagger_cpu_per_exit_us[0]
+                               : NAN,
+                 TARGET_EXIT_LARGE_VS_SMALL);
+  g_free (crowd);
+  crowd = g_strdup_printf ("start cost per child, %u vs %u", sizes[large],
+                           sizes[0]);
+  append_target (out, crowd,
+                 cam->measured ? cam->spawn_per_child_us[large] /
+                                 cam->spawn_per_child_us[0]
+                               : NAN,
+                 TARGET_START_LARGE_VS_SMALL);
+  append_target (out, "round trip of /bin/true vs posix_spawn + waitpid",
+                 tiny[METHOD_CAM].us / tiny[METHOD_POSIX_SPAWN].us,
+                 TARGET_VS_POSIX_SPAWN);
   g_string_append_c (out, '\n');
 
   if (cam->measured && floor->measured)
@@ -1124,9 +1368,9 @@ parse_options (int          *argc,
     { "big-mib", 0, 0, G_OPTION_ARG_INT, &big_mib,
       "Touched memory of the big parent in MiB (default 4096; 0 skips)", "MIB" },
     { "children", 'c', 0, G_OPTION_ARG_INT, &n_children,
-      "Largest crowd (default 2000, more than 500)", "N" },
+      "Largest crowd (default 10000, more than 1000)", "N" },
     { "repeats", 'r', 0, G_OPTION_ARG_INT, &n_repeats,
-      "Runs of the largest crowd (default 5; the others run 3 times as often)", "N" },
+      "Runs of the largest crowd (default 3; the others run 3 times as often, staggered runs a third as often)", "N" },
     { "child", 0, 0, G_OPTION_ARG_FILENAME, &opts->child_path,
       "The crowd's child program (default: cam-bench-child next to cam-bench)", "PATH" },
     { "markdown", 'm', 0, G_OPTION_ARG_FILENAME, &opts->markdown,
@@ -1154,7 +1398,7 @@ parse_options (int          *argc,
   if (n_round_trips < 1 || n_fork_big < 1 || n_batches < 1 || big_mib < 0 ||
       n_children <= MEDIUM_CROWD || n_repeats < 1 || scenario < 0 ||
       scenario > 3)
-    die ("options", "counts must be positive, --children more than 500 and --scenario 1 to 3");
+    die ("options", "counts must be positive, --children more than 1000 and --scenario 1 to 3");
 
   for (guint m = 0; m < N_METHODS; m++)
     {
@@ -1245,7 +1489,20 @@ main (int   argc,
   parse_options (&argc, &argv, &opts);
   if (access (opts.child_path, X_OK) < 0)
     die_errno (opts.child_path, errno);
-  raise_fd_limit ();
+  load_at_start = read_loadavg ();
+  {
+    guint capacity = raise_fd_limit ();
+
+    if (opts.n_children > capacity)
+      {
+        crowd_note = g_strdup_printf ("This machine cannot hold %u children "
+                                      "(RLIMIT_NOFILE hard limit): the largest "
+                                      "crowd is %u",
+                                      opts.n_children, capacity);
+        g_printerr ("cam-bench: %s\n", crowd_note);
+        opts.n_children = capacity;
+      }
+  }
 
   sizes[0] = SMALL_CROWD;
   sizes[1] = MEDIUM_CROWD;

@@ -43,7 +43,7 @@ decode_wait_status (int                   wstatus,
 
 /* The status of a child that somebody else reaped, kept by Linux 6.15+ in
  * the pidfd.  -EOPNOTSUPP where the kernel has no PIDFD_GET_INFO.
- * -EAGAIN while the kernel has not filled it in (yet): the foreign
+ * -EINPROGRESS while the kernel has not filled it in (yet): the foreign
  * waitpid() makes our waitid() fail with ECHILD as soon as it claims the
  * child, before the release that records the status for the pidfd; in
  * that window PIDFD_GET_INFO fails with ESRCH or replies without
@@ -59,10 +59,10 @@ pidfd_get_exit_status (int  pidfd,
       int errsv = errno;
 
       /* ENOTTY, EINVAL: no PIDFD_GET_INFO (before 6.13). */
-      return errsv == ESRCH ? -EAGAIN : -EOPNOTSUPP;
+      return errsv == ESRCH ? -EINPROGRESS : -EOPNOTSUPP;
     }
   if (!(info.mask & CAM_PIDFD_INFO_EXIT))
-    return -EAGAIN;
+    return -EINPROGRESS;
 
   *ret_wstatus = info.exit_code;
   return 0;
@@ -137,16 +137,22 @@ raw_waitid (idtype_t       idtype,
  * child whose exec failed still has exit signal 0, and waitid() without
  * __WALL does not see such a "clone" child.
  *
- * Without @block, -EAGAIN also means that a foreign reaper has claimed the
- * child but the kernel has not yet recorded its status for the pidfd (or
- * never will, on 6.13 and 6.14): call again a little later, and take the
- * status as unknown after a while.  With @block, that case reports
- * %CAM_PROCESS_EXIT_STATUS_UNKNOWN at once.
+ * Without @block, two answers mean "not yet", and they differ:
+ *
+ * - -EAGAIN: the child is ours and cannot be reaped yet.  It runs, or it
+ *   has exited but a ptrace tracer (strace -f, gdb) holds its zombie until
+ *   the tracer has waited for it: the pidfd polls readable all that time.
+ *   Call again later; there is no bound.
+ * - -EINPROGRESS: a foreign reaper has claimed the child but the kernel
+ *   has not yet recorded its status for the pidfd (or never will, on 6.13
+ *   and 6.14): call again a little later, and take the status as unknown
+ *   after a while.  With @block, that case reports
+ *   %CAM_PROCESS_EXIT_STATUS_UNKNOWN at once.
  *
  * Returns: 1 when we reaped the child and @ret_rusage is filled, 0 when
  *   the status is final but came from the pidfd (or is unknown), -EAGAIN
- *   when the child has not been reaped yet or its status is not there yet
- *   (only without @block), another -errno on failure
+ *   or -EINPROGRESS as above (only without @block), another -errno on
+ *   failure
  */
 int
 cam_pidfd_reap_rusage (int                   pidfd,
@@ -167,8 +173,8 @@ cam_pidfd_reap_rusage (int                   pidfd,
 
   if (r == 0)
     {
-      /* Not exited yet, or being reaped by another thread right now: the
-       * pidfd stays readable and we are called again. */
+      /* Not exited yet, or exited under a ptrace tracer that has not
+       * waited for it yet. */
       if (info.si_pid == 0)
         return -EAGAIN;
 
@@ -193,8 +199,8 @@ cam_pidfd_reap_rusage (int                   pidfd,
   r = pidfd_get_exit_status (pidfd, &wstatus);
   if (r == 0)
     decode_wait_status (wstatus, ret_status, ret_code);
-  else if (r == -EAGAIN && !block)
-    return -EAGAIN;
+  else if (r == -EINPROGRESS && !block)
+    return -EINPROGRESS;
   else
     {
       *ret_status = CAM_PROCESS_EXIT_STATUS_UNKNOWN;

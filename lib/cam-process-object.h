@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include "camprocess/cam-process.h"
+#include "cam-context-watch.h"
 #include "cam-process-private.h"
 
 G_BEGIN_DECLS
@@ -34,10 +35,15 @@ struct _CamProcess
   CamProcessExitStatus  exit_status;
   int                   exit_code;
 
-  GSource              *watch;    /* owned; attached to @context;
+  CamWatchEntry        *watch;    /* owned; registered in the watch of
+                                   * @context (or of a sync wait's
+                                   * private context) until reaped;
                                    * set and cleared under @lock */
   GMainContext         *context;  /* owned; thread-default at start;
                                    * set and cleared under @lock */
+  gboolean              keep_alive; /* holds a reference on itself until
+                                     * the child is reaped (no
+                                     * KILL_ON_DISPOSE); under @lock */
 
   /* Child setup (cam-process-sandbox.c), read by start(). */
   CamProcessFlags       flags;
@@ -63,6 +69,10 @@ struct _CamProcess
                                         * @announcing with no child */
   gboolean              announcing;    /* "finished" is being emitted */
   GThread              *announcing_thread; /* by this thread, or NULL */
+  GMainContext         *restart_context;   /* owned, nullable: where a
+                                            * start() by a handler watches
+                                            * from, when a sync wait reaped
+                                            * on its private context */
 
   /* Stdio (cam-process-io.c), used from the thread that calls start(). */
   CamProcessStdioFlags  stdio_flags;  /* for the next start */
@@ -84,11 +94,6 @@ struct _CamProcess
  * integer keeps -Wpedantic quiet: ISO C has no conversion from a function
  * pointer to void *. */
 #define CAM_SOURCE_TAG(func) ((gpointer) (guintptr) (func))
-
-/* cam-process.c */
-void cam_process_child_exited   (CamProcessExitStatus  status,
-                                 int                   code,
-                                 gpointer              user_data);
 
 /* cam-process-sandbox.c */
 void cam_process_close_taken_fds (CamProcess *self);
@@ -136,8 +141,8 @@ void     cam_process_close_waits    (CamProcess           *self);
  * the private context until the result arrives and returns it. */
 typedef struct {
   GMainContext *context;        /* owned; private */
-  GMainContext *watch_context;  /* owned and acquired, or NULL */
-  GSource      *reaper;         /* owned; on @context, or NULL */
+  gboolean      moved;          /* the child was moved into the watch of
+                                 * @context */
   GAsyncResult *result;         /* owned, or NULL until done */
 } CamProcessSync;
 

@@ -175,6 +175,16 @@ cam_process_close_taken_fds (CamProcess *self)
  *   the kernel's attack surface, not a confinement of its own.  Add your
  *   own program with [method@Cam.Process.set_seccomp_filter].
  *
+ * %CAM_PROCESS_FLAGS_KILL_ON_DISPOSE changes the lifetime of the object,
+ * not the child's setup.  By default a running `CamProcess` holds a
+ * reference on itself from [method@Cam.Process.start] until its child has
+ * been reaped and [signal@Cam.Process::finished] emitted, as #GSubprocess
+ * does: dropping the last reference of the caller (or a binding's garbage
+ * collector doing so) neither kills the child nor leaks the object.  With
+ * the flag set at start(), it holds none: when the caller's last
+ * reference goes, the child gets `SIGKILL` and is reaped at once, with no
+ * "finished", as libcamera's Process does in its destructor.
+ *
  * %CAM_PROCESS_FLAGS_SANDBOX is the isolation for untrusted code, such as
  * libcamera's image processing modules: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  * %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,

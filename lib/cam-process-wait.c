@@ -26,16 +26,22 @@
  * linked (checked under the lock), so it can never hit a child started
  * after the one it was meant for.
  *
- * The reap happens in the context that was thread-default at start (the
- * watch).  A synchronous call iterates a private context instead, which
- * would never see the watch dispatch when it blocks the thread that runs
- * that context.  So cam_process_sync_begin() tries to acquire the watch's
- * context: when it can (the context is ours, or nobody runs it), nobody
- * else can dispatch the watch until we release it, and a second source on
- * the same pidfd, the reaper, reaps from the private context.  "finished"
- * is then emitted in the thread that holds the watch's context, as if the
- * watch had dispatched.  When another thread runs that context, its watch
- * reaps and returns our task into our private context.
+ * The reap happens in the watch of the context that was thread-default at
+ * start (cam-context-watch.c).  A synchronous call iterates a private
+ * context instead, which would never see that watch dispatch when it
+ * blocks the thread that runs that context, or when nobody runs it.  So
+ * cam_process_sync_begin() moves the child into the watch of its private
+ * context, unless another thread runs the child's context right now (it
+ * cannot be acquired): that thread's watch then reaps and returns our task
+ * into our private context.  The move takes the child out of one watch and
+ * into the other in one step under the watches' lock, so exactly one of
+ * them reaps it.  No context is held during the wait: a second synchronous
+ * wait in another thread on another child of the same context moves its
+ * own child and returns as soon as that one exits.  cam_process_sync_end()
+ * moves a child that is still running (a cancelled wait) back.
+ * cam_process_child_exited() emits "finished" with the child's own context
+ * pushed as thread-default where this thread can acquire it, and a start()
+ * from a handler watches from that context.
  */
 #include "config.h"
 
@@ -45,7 +51,6 @@
 #include <glib/gi18n-lib.h>
 
 #include "camprocess/camprocess.h"
-#include "cam-pidfd-source.h"
 #include "cam-pidfd-util.h"
 #include "cam-process-object.h"
 
@@ -411,23 +416,6 @@ cam_process_wait_check_finish (CamProcess    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* The reaper's CamPidfdSourceFunc.  It runs while the private context is
- * thread-default; "finished" must see the child's own context instead, so
- * that a handler that starts the process again watches the new child from
- * there, not from a context about to be dropped. */
-static void
-reaper_exited (CamProcessExitStatus status,
-               int                  code,
-               gpointer             user_data)
-{
-  CamProcess *self = CAM_PROCESS (user_data);
-  g_autoptr(GMainContext) context = g_main_context_ref (self->context);
-
-  g_main_context_push_thread_default (context);
-  cam_process_child_exited (status, code, self);
-  g_main_context_pop_thread_default (context);
-}
-
 /* The SIGKILL timer of a terminate. */
 static gboolean
 kill_timeout (gpointer user_data)
@@ -567,44 +555,25 @@ cam_process_terminate_finish (CamProcess    *self,
  * @self: a #CamProcess
  * @sync: (out caller-allocates): zero-initialized state of the call
  *
- * Pushes a private thread-default context and, when the watch's context
- * can be acquired, attaches a reaper for the running child to it (see the
- * top of this file).
+ * Pushes a private thread-default context and, unless another thread runs
+ * the child's context, moves the running child into the watch of the
+ * private context (see the top of this file).
  */
 void
 cam_process_sync_begin (CamProcess     *self,
                         CamProcessSync *sync)
 {
-  GMainContext *watch_context;
-
   sync->context = g_main_context_new ();
   g_main_context_push_thread_default (sync->context);
 
   g_mutex_lock (&self->lock);
-  watch_context = self->context != NULL ? g_main_context_ref (self->context)
-                                        : NULL;
-  g_mutex_unlock (&self->lock);
-
-  if (watch_context == NULL)
-    return;
-  if (!g_main_context_acquire (watch_context))
+  if (self->watch != NULL && g_main_context_acquire (self->context))
     {
-      /* Another thread runs it: its watch reaps and returns our task. */
-      g_main_context_unref (watch_context);
-      return;
-    }
-  sync->watch_context = watch_context;
-
-  /* The child may have been reaped before we acquired the context; the
-   * pidfd is only read under the lock, then nobody else can close it. */
-  g_mutex_lock (&self->lock);
-  if (self->pidfd >= 0 && self->context == watch_context)
-    {
-      sync->reaper = cam_pidfd_source_new (self->pidfd, G_OBJECT (self));
-      g_source_set_callback (sync->reaper,
-                             (GSourceFunc) (void (*) (void)) reaper_exited,
-                             NULL, NULL);
-      g_source_attach (sync->reaper, sync->context);
+      /* Ours, or nobody runs it.  Not held for the wait: it only tells
+       * that no thread is dispatching the watch there. */
+      g_main_context_release (self->context);
+      sync->moved = cam_context_watch_move (self->watch, self->context,
+                                            sync->context, NULL);
     }
   g_mutex_unlock (&self->lock);
 }
@@ -644,16 +613,20 @@ cam_process_sync_end (CamProcess     *self,
   while (sync->result == NULL)
     g_main_context_iteration (sync->context, TRUE);
 
-  if (sync->reaper != NULL)
+  /* A child still running (the wait was cancelled) goes back to the watch
+   * of its own context before ours goes away. */
+  g_mutex_lock (&self->lock);
+  if (sync->moved && self->watch != NULL)
     {
-      g_source_destroy (sync->reaper);
-      g_clear_pointer (&sync->reaper, g_source_unref);
+      int errsv = 0;
+
+      if (!cam_context_watch_move (self->watch, sync->context, self->context,
+                                   &errsv) && errsv != 0)
+        g_warning ("Failed to watch child %d again from its own context: %s",
+                   self->pid, g_strerror (errsv));
     }
-  if (sync->watch_context != NULL)
-    {
-      g_main_context_release (sync->watch_context);
-      g_clear_pointer (&sync->watch_context, g_main_context_unref);
-    }
+  g_mutex_unlock (&self->lock);
+
   g_main_context_pop_thread_default (sync->context);
   g_clear_pointer (&sync->context, g_main_context_unref);
 
@@ -673,8 +646,12 @@ cam_process_sync_end (CamProcess     *self,
  * When the caller's thread owns the context that was thread-default at
  * [method@Cam.Process.start], or nobody runs that context, the wait reaps
  * the child itself and emits [signal@Cam.Process::finished] before it
- * returns, in the calling thread.  When another thread runs that context,
- * the emission happens there, also before this returns.
+ * returns, in the calling thread, with that context as the thread-default
+ * one when the calling thread can acquire it.  When another thread runs
+ * that context at the call, the emission happens there, also before this
+ * returns.  Synchronous waits in several threads on children started from
+ * the same context do not wait for each other: each returns when its own
+ * child has exited.
  *
  * Called from a handler of [signal@Cam.Process::finished], it returns at
  * once with the status being announced, as [method@Cam.Process.wait_check]

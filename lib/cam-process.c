@@ -3,11 +3,12 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * State machine: a CamProcess is idle (pidfd == -1) until start()
- * succeeds, then running (pidfd >= 0, watch attached to the context that
- * was thread-default at start), then finished once the watch has reaped
- * the child: the pidfd is closed, the exit fields are set, the properties
- * notify and "finished" is emitted, in that order, from that context.
- * start() may then run again.
+ * succeeds, then running (pidfd >= 0, registered in the watch of the
+ * context that was thread-default at start, cam-context-watch.c: one
+ * source per context for all its children), then finished once the watch
+ * has reaped the child: the pidfd is closed, the exit fields are set, the
+ * properties notify and "finished" is emitted, in that order, from that
+ * context.  start() may then run again.
  *
  * Locking: @lock guards pid, pidfd, context, the exit fields and the
  * pending waits, so that send_signal(), the getters and the waits may be
@@ -25,8 +26,13 @@
  * property set, init() starts that child once and remembers the outcome;
  * without it, init() does nothing, so cam_process_new() needs no init().
  *
- * The watch holds no reference: disposing a running CamProcess kills the
- * child with SIGKILL and reaps it at once, so no zombie and no pidfd
+ * Lifetime, as GSubprocess: a running CamProcess holds a reference on
+ * itself (@keep_alive) from start() until its child is reaped and
+ * "finished" has been emitted, so dropping the caller's last reference
+ * neither kills the child nor leaks the object.  With
+ * CAM_PROCESS_FLAGS_KILL_ON_DISPOSE at start() it holds none: the watch
+ * only has a weak reference, and disposing the running CamProcess kills
+ * the child with SIGKILL and reaps it at once, so no zombie and no pidfd
  * outlive the object.  Pending waits hold a reference, so only an
  * explicit g_object_run_dispose() finds some: they complete with
  * G_IO_ERROR_CLOSED.
@@ -48,7 +54,6 @@
 
 #include "camprocess/camprocess.h"
 #include "cam-marshal.h"
-#include "cam-pidfd-source.h"
 #include "cam-pidfd-util.h"
 #include "cam-process-object.h"
 #include "cam-spawn.h"
@@ -77,6 +82,19 @@ extern char **environ;
  * [method@Cam.Process.get_stdout_pipe],
  * [method@Cam.Process.communicate_async]).  Cancelling any of these never
  * kills the child.
+ *
+ * ## Lifetime
+ *
+ * As with #GSubprocess, a running `CamProcess` keeps itself alive until
+ * its child has been reaped and [signal@Cam.Process::finished] emitted:
+ * dropping the last reference (or a binding's garbage collector doing so)
+ * neither kills the child nor leaks the object, as long as the context it
+ * is watched from runs.  %CAM_PROCESS_FLAGS_KILL_ON_DISPOSE makes the
+ * caller's last reference kill and reap the child instead.
+ *
+ * All the children watched from one #GMainContext share one source that
+ * polls a single fd, so a context's iterations cost the same whatever the
+ * number of children.
  *
  * ## Threads
  *
@@ -142,54 +160,67 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CamProcess, cam_process, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
                                                       cam_process_initable_iface_init))
 
-/* Detaches the watch, then closes the pidfd: the context must never poll
- * a closed (or reused) fd number.  Both happen under the lock, so that a
- * synchronous wait (cam-process-wait.c) sees the watch and the pidfd
- * together.  g_source_destroy() is safe there: a dispatching context does
- * not hold its own lock while it runs our callback. */
-static void
-cam_process_release_child (CamProcess *self)
+/* Takes the child out of its watch and hands its pidfd to the caller, who
+ * closes it: the watch must never poll a closed (or reused) fd number.
+ * Under the lock, so that a synchronous wait (cam-process-wait.c) sees the
+ * watch and the pidfd together.  Returns whether the child was still
+ * registered, i.e. no watch reaped it nor will; the reference on the
+ * context goes to @ret_context. */
+static gboolean
+release_child_locked (CamProcess    *self,
+                      GMainContext **ret_context,
+                      int           *ret_pidfd)
 {
-  GMainContext *context;
-  GSource *watch;
+  gboolean registered = FALSE;
 
-  g_mutex_lock (&self->lock);
-  watch = g_steal_pointer (&self->watch);
-  context = g_steal_pointer (&self->context);
-  if (watch != NULL)
-    g_source_destroy (watch);
-  cam_clear_fd (&self->pidfd);
+  if (self->watch != NULL)
+    registered = cam_context_watch_remove (g_steal_pointer (&self->watch));
+  *ret_context = g_steal_pointer (&self->context);
+  *ret_pidfd = self->pidfd;
+  self->pidfd = -1;
   self->pid = 0;
-  g_mutex_unlock (&self->lock);
-
-  g_clear_pointer (&watch, g_source_unref);
-  g_clear_pointer (&context, g_main_context_unref);
+  return registered;
 }
 
 static void
 cam_process_dispose (GObject *object)
 {
   CamProcess *self = CAM_PROCESS (object);
+  g_autoptr(GMainContext) context = NULL;
+  gboolean registered, kept;
+  int pidfd, pid = self->pid;
 
   cam_process_close_taken_fds (self);
 
-  if (self->pidfd >= 0)
+  g_mutex_lock (&self->lock);
+  registered = release_child_locked (self, &context, &pidfd);
+  /* Only g_object_run_dispose() finds the self-reference still held. */
+  kept = self->keep_alive;
+  self->keep_alive = FALSE;
+  g_clear_pointer (&self->restart_context, g_main_context_unref);
+  g_mutex_unlock (&self->lock);
+
+  if (registered)
     {
       CamProcessExitStatus status;
       int code;
 
-      /* A child we could not kill is not waited for: better a zombie
-       * than a hang. */
-      if (cam_pidfd_send_signal (self->pidfd, self->pid, SIGKILL) == 0)
-        cam_pidfd_reap (self->pidfd, TRUE, &status, &code);
+      /* Out of its watch, so nobody else reaps it.  A child we could not
+       * kill is not waited for: better a zombie than a hang. */
+      if (cam_pidfd_send_signal (pidfd, pid, SIGKILL) == 0)
+        cam_pidfd_reap (pidfd, TRUE, &status, &code);
       else
-        cam_pidfd_reap (self->pidfd, FALSE, &status, &code);
+        cam_pidfd_reap (pidfd, FALSE, &status, &code);
     }
-  cam_process_release_child (self);
+  cam_clear_fd (&pidfd);
+
   cam_process_close_waits (self);
   g_clear_object (&self->stdin_pipe);
   g_clear_object (&self->stdout_pipe);
   g_clear_object (&self->stderr_pipe);
+
+  if (kept)
+    g_object_unref (self);
 
   G_OBJECT_CLASS (cam_process_parent_class)->dispose (object);
 }
@@ -456,7 +487,8 @@ cam_process_class_init (CamProcessClass *klass)
    * ([method@Cam.Process.wait_async] and the like) pending at the exit
    * return after the emission.
    *
-   * Not emitted for a child killed by the disposal of its CamProcess.
+   * Not emitted for a child killed by the disposal of its CamProcess
+   * (%CAM_PROCESS_FLAGS_KILL_ON_DISPOSE, or g_object_run_dispose()).
    *
    * Since: 1.0
    */
@@ -787,38 +819,77 @@ cam_process_notify_state (CamProcess *self)
     g_object_thaw_notify (G_OBJECT (self));
 }
 
-/* The CamPidfdSourceFunc of the watch, and of the reaper of a synchronous
- * wait (cam-process-wait.c).  Runs once per child, in the thread that owns
- * the context that was thread-default at start. */
-void
-cam_process_child_exited (CamProcessExitStatus status,
-                          int                  code,
-                          gpointer             user_data)
+/* The CamContextWatchFunc of the child: runs once per child, in the
+ * thread that dispatches the watch that reaped it, with a reference on
+ * @user_data.  That is the watch of the context that was thread-default
+ * at start, or the private one of a synchronous wait that moved the child
+ * there (cam-process-wait.c): "finished" then still sees the child's own
+ * context as thread-default if this thread can acquire it, and a handler
+ * that starts the process again watches the new child from there, not
+ * from a context about to be dropped. */
+static void
+cam_process_child_exited (CamProcessExitStatus  status,
+                          int                   code,
+                          const struct rusage  *rusage,
+                          gpointer              user_data)
 {
   g_autoptr(CamProcess) self = g_object_ref (CAM_PROCESS (user_data));
+  g_autoptr(GMainContext) context = NULL;
+  GSource *current = g_main_current_source ();
+  gboolean sync_reaped, pushed = FALSE, kept;
   GSList *waits;
+  int pidfd;
 
+  /* Before the announcement: "finished" handlers and waits may ask for it. */
+  cam_process_set_resource_usage (self, rusage);
+
+  /* One critical section: a wait made meanwhile sees either the running
+   * child or the announcement. */
   g_mutex_lock (&self->lock);
   self->exit_status = status;
   self->exit_code = code;
   self->announcing = TRUE;
   self->announcing_thread = g_thread_self ();
   waits = g_steal_pointer (&self->pending_waits);
+  kept = self->keep_alive;
+  self->keep_alive = FALSE;
+  release_child_locked (self, &context, &pidfd);
+  sync_reaped = context != NULL &&
+                (current == NULL || g_source_get_context (current) != context);
+  if (sync_reaped)
+    self->restart_context = g_main_context_ref (context);
   g_mutex_unlock (&self->lock);
-  cam_process_release_child (self);
+  cam_clear_fd (&pidfd);
+
+  if (sync_reaped && g_main_context_acquire (context))
+    {
+      g_main_context_push_thread_default (context);
+      pushed = TRUE;
+    }
 
   cam_process_notify_state (self);
 
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, status, code);
 
+  if (pushed)
+    {
+      g_main_context_pop_thread_default (context);
+      g_main_context_release (context);
+    }
+
   /* Both lists are newest first; the late waits are the newer ones. */
   g_mutex_lock (&self->lock);
   self->announcing = FALSE;
   self->announcing_thread = NULL;
+  g_clear_pointer (&self->restart_context, g_main_context_unref);
   waits = g_slist_concat (g_steal_pointer (&self->late_waits), waits);
   g_mutex_unlock (&self->lock);
 
   cam_process_complete_waits (self, waits, status, code);
+
+  /* The self-reference of start(); ours keeps @self until we return. */
+  if (kept)
+    g_object_unref (self);
 }
 
 /* Finds a @path without a slash in PATH (see cam-spawn-path.c): the
@@ -939,13 +1010,14 @@ cam_process_start (CamProcess         *self,
   g_autofree CamSpawnFd *fd_map = NULL;
   CamSpawnArgs args = { 0 };
   CamProcessStdio stdio;
-  GSource *watch;
+  GMainContext *context;
   gsize n_map;
   gboolean running, starting;
   gboolean stdin_given;
   gboolean ok;
   int pidfd, pid;
   int stdout_fd;
+  int errsv;
 
   g_return_val_if_fail (CAM_IS_PROCESS (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -1057,23 +1129,51 @@ cam_process_start (CamProcess         *self,
       return FALSE;
     }
 
-  watch = cam_pidfd_source_new (pidfd, G_OBJECT (self));
-  g_source_set_callback (watch,
-                         (GSourceFunc) (void (*) (void)) cam_process_child_exited,
-                         NULL, NULL);
-
   /* Published at once, so that a synchronous wait in another thread finds
-   * either no child or a child with its watch. */
+   * either no child or a child with its watch.  A watch that reaps it
+   * right away calls cam_process_child_exited(), which waits for the
+   * lock. */
   g_mutex_lock (&self->lock);
+  if (self->announcing_thread == g_thread_self () &&
+      self->restart_context != NULL)
+    context = g_main_context_ref (self->restart_context);
+  else
+    context = g_main_context_ref_thread_default ();
+  self->watch = cam_context_watch_add (context, pidfd, G_OBJECT (self),
+                                       cam_process_child_exited, &errsv);
+  if (self->watch == NULL)
+    {
+      CamProcessExitStatus status;
+      int code;
+
+      self->starting = FALSE;
+      g_mutex_unlock (&self->lock);
+      g_main_context_unref (context);
+      if (cam_pidfd_send_signal (pidfd, pid, SIGKILL) == 0)
+        cam_pidfd_reap (pidfd, TRUE, &status, &code);
+      close (pidfd);
+      g_clear_object (&self->stdin_pipe);
+      g_clear_object (&self->stdout_pipe);
+      g_clear_object (&self->stderr_pipe);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+                   _("Failed to watch the child process “%s”: %s"), path,
+                   g_strerror (errsv));
+      return FALSE;
+    }
   self->pidfd = pidfd;
   self->pid = pid;
   g_snprintf (self->identifier, sizeof self->identifier, "%d", pid);
   self->exit_status = CAM_PROCESS_EXIT_STATUS_NOT_EXITED;
   self->exit_code = -1;
-  self->context = g_main_context_ref_thread_default ();
-  self->watch = watch;
+  self->context = context;
   self->starting = FALSE;
-  g_source_attach (watch, self->context);
+  /* Kept alive until reaped, unless the caller's last reference should
+   * kill the child. */
+  if (!(self->flags & CAM_PROCESS_FLAGS_KILL_ON_DISPOSE))
+    {
+      self->keep_alive = TRUE;
+      g_object_ref (self);
+    }
   g_mutex_unlock (&self->lock);
 
   cam_process_notify_state (self);

@@ -1234,8 +1234,9 @@ test_dispose_running (void)
   g_autofree char *fds_after = NULL;
   int pid;
 
-  g_test_summary ("Dropping the last reference to a running process kills "
-                  "it with SIGKILL and reaps it: no zombie, no fd left.");
+  g_test_summary ("With KILL_ON_DISPOSE, dropping the last reference to a "
+                  "running process kills it with SIGKILL and reaps it: no "
+                  "zombie, no fd left.");
 
   if (!cam_test_in_subprocess ())
     return;
@@ -1244,6 +1245,7 @@ test_dispose_running (void)
   fds_before = cam_test_list_fds ();
 
   process = cam_process_new ();
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_KILL_ON_DISPOSE);
   g_object_add_weak_pointer (G_OBJECT (process), (gpointer *) &process);
   cam_test_start_ready_helper (process, "ignore-term");
   pid = cam_process_get_pid (process);
@@ -1263,17 +1265,35 @@ test_dispose_running (void)
 /* Hands processes started in a thread of its own to the main thread,
  * which drops them while the thread's context may be reaping them. */
 typedef struct {
-  GAsyncQueue *queue;
-  gint         stop;
+  GAsyncQueue     *queue;
+  gint             stop;
+  gint             done;
+  gint             alive;   /* processes not yet finalized */
+  CamProcessFlags  flags;
 } DisposeRace;
+
+static void
+dispose_race_finalized (gpointer  data,
+                        GObject  *where_the_object_was)
+{
+  DisposeRace *race = data;
+
+  g_atomic_int_add (&race->alive, -1);
+}
 
 static gboolean
 dispose_race_spawn (gpointer user_data)
 {
   DisposeRace *race = user_data;
   g_autoptr(GError) error = NULL;
-  CamProcess *process = cam_process_new ();
+  CamProcess *process;
 
+  if (g_atomic_int_get (&race->stop))
+    return G_SOURCE_CONTINUE;
+  process = cam_process_new ();
+  g_atomic_int_inc (&race->alive);
+  g_object_weak_ref (G_OBJECT (process), dispose_race_finalized, race);
+  cam_process_set_flags (process, race->flags);
   g_assert_true (cam_process_start (process, "/bin/true", NULL, NULL, 0,
                                     &error));
   g_assert_no_error (error);
@@ -1291,23 +1311,27 @@ dispose_race_thread (gpointer user_data)
   g_main_context_push_thread_default (context);
   g_source_set_callback (timer, dispose_race_spawn, race, NULL);
   g_source_attach (timer, context);
-  while (!g_atomic_int_get (&race->stop))
+  /* Once stopped, until every process is gone: without KILL_ON_DISPOSE
+   * a dropped one lives until this context has reaped its child. */
+  while (!g_atomic_int_get (&race->stop) || g_atomic_int_get (&race->alive) > 0)
     g_main_context_iteration (context, TRUE);
+  g_atomic_int_set (&race->done, 1);
   g_source_destroy (timer);
   g_main_context_pop_thread_default (context);
   return NULL;
 }
 
 static void
-test_dispose_other_thread (void)
+test_dispose_other_thread (gconstpointer data)
 {
-  DisposeRace race = { NULL, 0 };
+  DisposeRace race = { NULL, 0, 0, 0, GPOINTER_TO_UINT (data) };
   GThread *thread;
   CamProcess *process;
 
   g_test_summary ("Dropping the last reference in one thread while the "
                   "child's context reaps it in another neither crashes "
-                  "nor leaves a zombie.");
+                  "nor leaves a zombie, with KILL_ON_DISPOSE (dispose "
+                  "kills) and without (the context reaps).");
 
   if (!cam_test_in_subprocess ())
     return;
@@ -1321,11 +1345,15 @@ test_dispose_other_thread (void)
       g_object_unref (process);
     }
   g_atomic_int_set (&race.stop, 1);
-  g_thread_join (thread);
 
   /* The thread may have started a few more before it saw @stop. */
-  while ((process = g_async_queue_try_pop (race.queue)) != NULL)
-    g_object_unref (process);
+  while (!g_atomic_int_get (&race.done))
+    {
+      while ((process = g_async_queue_try_pop (race.queue)) != NULL)
+        g_object_unref (process);
+      g_usleep (1000);
+    }
+  g_thread_join (thread);
   g_async_queue_unref (race.queue);
 
   assert_no_children ();
@@ -1342,8 +1370,9 @@ test_dispose_exited (void)
   gboolean ok;
   int pid;
 
-  g_test_summary ("Dropping the last reference to a process that exited "
-                  "before \"finished\" was dispatched reaps it.");
+  g_test_summary ("With KILL_ON_DISPOSE, dropping the last reference to a "
+                  "process that exited before \"finished\" was dispatched "
+                  "reaps it.");
 
   if (!cam_test_in_subprocess ())
     return;
@@ -1352,6 +1381,7 @@ test_dispose_exited (void)
   fds_before = cam_test_list_fds ();
 
   process = cam_process_new ();
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_KILL_ON_DISPOSE);
   g_object_add_weak_pointer (G_OBJECT (process), (gpointer *) &process);
   ok = cam_test_start_helper (process, NULL, 0, &error, "exit", "0", NULL);
   g_assert_no_error (error);
@@ -1605,8 +1635,12 @@ main (int    argc,
   g_test_add_func ("/process/core/many-cycles", test_many_cycles);
   g_test_add_func ("/process/core/dispose/running", test_dispose_running);
   g_test_add_func ("/process/core/dispose/exited", test_dispose_exited);
-  g_test_add_func ("/process/core/dispose/other-thread",
-                   test_dispose_other_thread);
+  g_test_add_data_func ("/process/core/dispose/other-thread",
+                        GUINT_TO_POINTER (CAM_PROCESS_FLAGS_KILL_ON_DISPOSE),
+                        test_dispose_other_thread);
+  g_test_add_data_func ("/process/core/dispose/other-thread/keep-alive",
+                        GUINT_TO_POINTER (CAM_PROCESS_FLAGS_NONE),
+                        test_dispose_other_thread);
   g_test_add_func ("/process/core/signal-mask", test_signal_mask);
   g_test_add_func ("/process/core/environ", test_environ);
   g_test_add_func ("/process/core/cwd", test_cwd);

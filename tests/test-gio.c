@@ -860,6 +860,113 @@ test_wait_other_thread (void)
   cam_test_finished_unwatch (&finished);
 }
 
+/* A synchronous wait in a thread of its own. */
+typedef struct {
+  CamProcess *process;
+  GThread    *thread;
+  GMutex      lock;
+  GCond       cond;
+  gboolean    done;
+  gboolean    ok;
+} SyncWaiter;
+
+static gpointer
+sync_waiter_thread (gpointer data)
+{
+  SyncWaiter *waiter = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  ok = cam_process_wait (waiter->process, NULL, &error);
+  g_assert_no_error (error);
+  g_mutex_lock (&waiter->lock);
+  waiter->ok = ok;
+  waiter->done = TRUE;
+  g_cond_broadcast (&waiter->cond);
+  g_mutex_unlock (&waiter->lock);
+  return NULL;
+}
+
+static void
+sync_waiter_start (SyncWaiter *waiter,
+                   CamProcess *process)
+{
+  waiter->process = process;
+  g_mutex_init (&waiter->lock);
+  g_cond_init (&waiter->cond);
+  waiter->thread = g_thread_new ("sync-waiter", sync_waiter_thread, waiter);
+}
+
+/* The watchdog: whether the wait returned within CAM_TEST_TIMEOUT_MS. */
+static gboolean
+sync_waiter_returned (SyncWaiter *waiter)
+{
+  gint64 deadline = g_get_monotonic_time () +
+                    CAM_TEST_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  gboolean done;
+
+  g_mutex_lock (&waiter->lock);
+  while (!waiter->done &&
+         g_cond_wait_until (&waiter->cond, &waiter->lock, deadline))
+    ;
+  done = waiter->done;
+  g_mutex_unlock (&waiter->lock);
+  return done;
+}
+
+static void
+sync_waiter_join (SyncWaiter *waiter)
+{
+  g_thread_join (waiter->thread);
+  g_mutex_clear (&waiter->lock);
+  g_cond_clear (&waiter->cond);
+}
+
+static void
+test_wait_two_threads (void)
+{
+  g_autoptr(CamProcess) sleeper = NULL;
+  g_autoptr(CamProcess) quick = NULL;
+  g_autoptr(GError) error = NULL;
+  SyncWaiter waiter_a = { 0 }, waiter_b = { 0 };
+  gboolean ok;
+
+  g_test_summary ("Two synchronous waits in two threads on children of the "
+                  "same context, which nobody runs: the second returns as "
+                  "soon as its own child exits, while the first still "
+                  "waits (g_spawn_sync from several threads).");
+
+  if (!cam_test_in_subprocess ())
+    return;
+
+  sleeper = cam_process_new ();
+  cam_test_start_ready_helper (sleeper, "sleep");
+  quick = cam_process_new ();
+  ok = cam_test_start_helper (quick, NULL, 0, &error, "exit", "0", NULL);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+
+  sync_waiter_start (&waiter_a, sleeper);
+  /* Not a timing assertion: time for A to enter its wait, which used to
+   * hold the default context; were A later, the test would only miss the
+   * old deadlock. */
+  g_usleep (100 * G_TIME_SPAN_MILLISECOND);
+  sync_waiter_start (&waiter_b, quick);
+
+  g_assert_true (sync_waiter_returned (&waiter_b));
+  g_assert_true (waiter_b.ok);
+  cam_test_assert_exit (quick, CAM_PROCESS_EXIT_STATUS_NORMAL_EXIT, 0);
+  g_assert_false (waiter_a.done);
+  g_assert_true (cam_process_get_running (sleeper));
+
+  cam_process_kill (sleeper);
+  g_assert_true (sync_waiter_returned (&waiter_a));
+  g_assert_true (waiter_a.ok);
+  cam_test_assert_exit (sleeper, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT, SIGKILL);
+  sync_waiter_join (&waiter_a);
+  sync_waiter_join (&waiter_b);
+}
+
 /* ------------------------------------------------------------------ */
 /* terminate */
 
@@ -1526,7 +1633,8 @@ cancel_soon_thread (gpointer data)
 }
 
 /* A cancelled synchronous communicate() leaves nothing pending: the
- * object is finalized once dropped (which kills its child) and its
+ * object is finalized once dropped (which kills its child, with
+ * KILL_ON_DISPOSE) and its
  * private context (an eventfd) is gone. */
 static void
 test_communicate_sync_cancel_no_leak (void)
@@ -1547,6 +1655,7 @@ test_communicate_sync_cancel_no_leak (void)
   process = cam_process_new ();
   g_object_set_data_full (G_OBJECT (process), "cam-test-finalized",
                           &finalized, set_flag_notify);
+  cam_process_set_flags (process, CAM_PROCESS_FLAGS_KILL_ON_DISPOSE);
   cam_process_set_stdio_flags (process, CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE |
                                         CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE |
                                         CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE);
@@ -1791,6 +1900,7 @@ main (int   argc,
   g_test_add_func ("/process/gio/wait/restart-from-handler",
                    test_wait_restart_from_handler);
   g_test_add_func ("/process/gio/wait/other-thread", test_wait_other_thread);
+  g_test_add_func ("/process/gio/wait/two-threads", test_wait_two_threads);
   g_test_add_func ("/process/gio/wait/from-finished", test_wait_from_finished);
 
   g_test_add_func ("/process/gio/terminate/sigterm", test_terminate_sigterm);

@@ -73,6 +73,10 @@ typedef enum {
  *   slash is searched in the `PATH` of the child's environment (see
  *   [method@Cam.Process.set_environ]) rather than in the caller's, as
  *   with `G_SUBPROCESS_FLAGS_SEARCH_PATH_FROM_ENVP`
+ * @CAM_PROCESS_FLAGS_KILL_ON_DISPOSE: dropping the caller's last reference
+ *   to the running process kills the child with `SIGKILL` and reaps it,
+ *   as libcamera's Process does; without it the process keeps itself
+ *   alive until its child has been reaped, as #GSubprocess does
  * @CAM_PROCESS_FLAGS_SANDBOX: %CAM_PROCESS_FLAGS_ISOLATE_USER,
  *   %CAM_PROCESS_FLAGS_ISOLATE_NET, %CAM_PROCESS_FLAGS_ISOLATE_IPC,
  *   %CAM_PROCESS_FLAGS_ISOLATE_PID, %CAM_PROCESS_FLAGS_ISOLATE_MOUNT,
@@ -100,6 +104,7 @@ typedef enum /*< flags >*/ {
   CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS = 1 << 9,
   CAM_PROCESS_FLAGS_ISOLATE_FILES   = 1 << 10,
   CAM_PROCESS_FLAGS_SEARCH_PATH_FROM_ENVP = 1 << 11,
+  CAM_PROCESS_FLAGS_KILL_ON_DISPOSE = 1 << 12,
   /* glib-mkenums reads one line at a time and takes any line that starts
    * with a name for a member: each continuation line of a value starts
    * with its operator. */

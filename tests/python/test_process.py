@@ -8,6 +8,7 @@
 # see tests/python/meson.build.  Every wait in a main loop fails the test
 # after TIMEOUT_MS instead of hanging.
 
+import gc
 import os
 import random
 import signal
@@ -407,6 +408,77 @@ class TestLauncher(ProcessTestCase):
         with self.assertRaises(GLib.Error) as caught:
             launcher.spawnv(["cam-no-such-program"])
         self.assertIOError(caught.exception, Gio.IOErrorEnum.NOT_FOUND)
+
+
+def child_alive(pid):
+    """Whether pid runs and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def start_dropped_cat(flags):
+    """Starts the helper's cat mode with pipes and drops every reference
+    to the process; returns its pipes, its pid and a list that its
+    finalization appends to."""
+    process = Cam.Process()
+    process.props.flags = flags
+    process.props.stdio_flags = (Cam.ProcessStdioFlags.STDIN_PIPE |
+                                 Cam.ProcessStdioFlags.STDOUT_PIPE)
+    process.start(HELPER, [HELPER, "cat"], [])
+    finalized = []
+    weak = process.weak_ref(lambda: finalized.append(True))
+    pipes = (process.get_stdin_pipe(), process.get_stdout_pipe())
+    pid = process.props.pid
+    del process
+    gc.collect()
+    return pipes, pid, finalized, weak
+
+
+def read_to_eof(stream):
+    data = b""
+    while True:
+        chunk = stream.read_bytes(4096, None).get_data()
+        if not chunk:
+            return data
+        data += chunk
+
+
+class TestLifetime(ProcessTestCase):
+    def iterate_until(self, condition):
+        """Iterates the default context until condition() holds, or fails
+        after TIMEOUT_MS."""
+        timed_out = []
+        source_id = GLib.timeout_add(TIMEOUT_MS,
+                                     lambda: timed_out.append(True))
+        context = GLib.MainContext.default()
+        while not condition() and not timed_out:
+            context.iteration(True)
+        if not timed_out:
+            GLib.source_remove(source_id)
+        self.assertFalse(timed_out, "timed out")
+
+    def test_dropped_process_runs_to_the_end(self):
+        # As with Gio.Subprocess: the garbage collector does not kill it.
+        (stdin, stdout), pid, finalized, _ = start_dropped_cat(
+            Cam.ProcessFlags.NONE)
+        self.assertTrue(child_alive(pid))
+        self.assertFalse(finalized)
+        stdin.write_bytes(GLib.Bytes.new(b"hello\n"), None)
+        stdin.close(None)
+        self.assertEqual(read_to_eof(stdout), b"hello\n")
+        # Reaped, "finished" emitted, then gone: no leak.
+        self.iterate_until(lambda: finalized)
+        self.assertFalse(child_alive(pid))
+
+    def test_kill_on_dispose(self):
+        (stdin, stdout), pid, finalized, _ = start_dropped_cat(
+            Cam.ProcessFlags.KILL_ON_DISPOSE)
+        self.assertTrue(finalized)
+        self.assertFalse(os.path.exists(f"/proc/{pid}"))
+        self.assertEqual(read_to_eof(stdout), b"")
 
 
 if __name__ == "__main__":
