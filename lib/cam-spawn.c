@@ -56,6 +56,12 @@ check_fds (const CamSpawnFd  *fds,
            gsize              n_fds,
            GError           **error)
 {
+  struct rlimit nofile = { RLIM_INFINITY, RLIM_INFINITY };
+
+  /* The child inherits our limit: it cannot have a target at or above it
+   * (and targets below it cannot overflow the fd arithmetic). */
+  getrlimit (RLIMIT_NOFILE, &nofile);
+
   for (gsize i = 0; i < n_fds; i++)
     {
       if (fds[i].source < 0 || fds[i].target < 0)
@@ -63,6 +69,13 @@ check_fds (const CamSpawnFd  *fds,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                        _("Invalid file descriptor %d"),
                        fds[i].source < 0 ? fds[i].source : fds[i].target);
+          return FALSE;
+        }
+      if ((rlim_t) fds[i].target >= nofile.rlim_cur)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("File descriptor %d cannot be given to the child: it exceeds the limit of open files (RLIMIT_NOFILE is %lu)"),
+                       fds[i].target, (unsigned long) nofile.rlim_cur);
           return FALSE;
         }
       if (fcntl (fds[i].source, F_GETFD) < 0)

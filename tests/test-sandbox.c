@@ -627,6 +627,34 @@ test_take_fd_bad_target (void)
   assert_pipe_closed (p[0]);
 }
 
+/* A target at or above the fd limit, G_MAXINT included, is refused with a
+ * message that says so (it once overflowed, or failed as a pipe). */
+static void
+test_take_fd_target_over_limit (void)
+{
+  struct rlimit nofile;
+  const int targets[] = { 0, G_MAXINT };
+
+  g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &nofile));
+  g_assert_cmpuint (nofile.rlim_cur, <, G_MAXINT);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autoptr(CamProcess) process = cam_process_new ();
+      g_autofree char *fragment = NULL;
+      int target = targets[i] != 0 ? targets[i] : (int) nofile.rlim_cur;
+      int p[2];
+
+      cam_test_pipe (p);
+      cam_process_take_fd (process, p[1], target);
+      fragment = g_strdup_printf ("File descriptor %d cannot be given to the child: it exceeds the limit of open files",
+                                  target);
+      assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                          fragment);
+      assert_pipe_closed (p[0]);
+    }
+}
+
 static void
 test_take_fd_same_target (void)
 {
@@ -1124,6 +1152,8 @@ main (int   argc,
   g_test_add_func ("/process/sandbox/take-fd/swap", test_take_fd_swap);
   g_test_add_func ("/process/sandbox/take-fd/bad-target",
                    test_take_fd_bad_target);
+  g_test_add_func ("/process/sandbox/take-fd/target-over-limit",
+                   test_take_fd_target_over_limit);
   g_test_add_func ("/process/sandbox/take-fd/same-target",
                    test_take_fd_same_target);
   g_test_add_func ("/process/sandbox/take-fd/same-target-as-list",
