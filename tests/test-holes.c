@@ -42,6 +42,10 @@
 
 #include "cam-test-utils.h"
 
+/* Why the root cases need root. */
+static const char * const why_root =
+  "the attack is on a root caller, or needs another uid";
+
 /* How many SANDBOX spawns the memory attacker gets to watch; the hole it
  * looks for opened within a few. */
 #define MEM_SPAWNS 300
@@ -96,60 +100,10 @@ attacker_path (void)
 }
 
 static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root: the attack is on a root caller, or needs another uid");
-  return TRUE;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  g_autofree char *max = NULL;
-
-  if (g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max, NULL,
-                           NULL) &&
-      g_ascii_strtoll (max, NULL, 10) > 0)
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
-}
-
-/* A SANDBOX child of root, or a test that drops its ids, runs as another
- * uid, which must be able to execute the attacker: every directory above
- * it must be searchable by others. */
-static gboolean
-skip_unless_attacker_public (void)
-{
-  g_autofree char *path = g_canonicalize_filename (attacker_path (), NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      g_assert_no_errno (stat (path, &st));
-      if (!(st.st_mode & S_IXOTH))
-        {
-          g_autofree char *msg = g_strdup_printf ("%s is not searchable by other users, who could not run the attacker",
-                                                  path);
-
-          g_test_skip (msg);
-          return TRUE;
-        }
-      if (g_str_equal (path, "/"))
-        return FALSE;
-      slash = strrchr (path, '/');
-      slash[slash == path ? 1 : 0] = '\0';
-    }
-}
-
-static gboolean
 skip_unless_sandbox (void)
 {
-  return skip_unless_userns () || skip_unless_attacker_public ();
+  return cam_test_skip_unless_userns () ||
+         cam_test_skip_unless_public (attacker_path ());
 }
 
 /* Switches to @uid and @gid with no supplementary groups, and makes the
@@ -626,7 +580,7 @@ check_mem (uid_t uid,
 static void
 test_mem_root_sandbox (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -637,7 +591,7 @@ test_mem_root_sandbox (void)
 static void
 test_mem_set_user (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -695,7 +649,7 @@ test_dumpable_non_dumpable_caller (void)
   DumpablePoller poller;
   guint n_done = 0;
 
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -781,7 +735,7 @@ test_dumpable_threads (void)
   guint n_failed;
   int n_seen;
 
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -923,7 +877,7 @@ check_tiocsti (void)
 static void
 test_tiocsti_root (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -1122,7 +1076,7 @@ check_pdeathsig (gboolean unprivileged)
 static void
 test_pdeathsig_root (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -1365,7 +1319,7 @@ check_kill (gboolean unprivileged)
 static void
 test_kill_root (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 
@@ -1434,7 +1388,7 @@ check_ipc (void)
 static void
 test_ipc_root (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
+  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
       !cam_test_in_subprocess ())
     return;
 

@@ -28,6 +28,10 @@
 #include "cam-test-seccomp.h"
 #include "cam-test-utils.h"
 
+/* Why the root cases need root. */
+static const char * const why_root =
+  "a namespace without a user namespace needs CAP_SYS_ADMIN";
+
 static CamProcess *
 process_new_with_flags (CamProcessFlags flags)
 {
@@ -35,34 +39,6 @@ process_new_with_flags (CamProcessFlags flags)
 
   cam_process_set_flags (process, flags);
   return process;
-}
-
-static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root: a namespace without a user namespace needs CAP_SYS_ADMIN");
-  return TRUE;
-}
-
-static gboolean
-userns_enabled (void)
-{
-  g_autofree char *max = NULL;
-
-  return g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max,
-                              NULL, NULL) &&
-         g_ascii_strtoll (max, NULL, 10) > 0;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  if (userns_enabled ())
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
 }
 
 /* Asserts which namespaces of the child (print-ns) differ from ours. */
@@ -174,7 +150,7 @@ test_isolate_user (void)
   g_autofree char *ns = NULL, *ids = NULL, *map = NULL, *line = NULL;
   g_autofree char *expected = NULL, *setgroups = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_USER);
@@ -202,7 +178,7 @@ test_isolate_net (void)
   g_autoptr(CamProcess) process = NULL;
   g_autofree char *ns = NULL, *ifs = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_NET);
@@ -218,7 +194,7 @@ test_isolate_ipc (void)
   g_autoptr(CamProcess) process = NULL;
   g_autofree char *ns = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_IPC);
@@ -233,7 +209,7 @@ test_isolate_pid (void)
   g_autofree char *ns = NULL, *session = NULL;
   g_auto(GStrv) ids = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
@@ -257,7 +233,7 @@ test_isolate_pid_signals (void)
   CamTestFinished finished;
   int p[2];
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
   if (pidfd_send_signal (-1, 0, NULL, 0) < 0 && errno == ENOSYS)
     {
@@ -304,7 +280,7 @@ test_isolate_mount (void)
   CamTestFinished finished;
   int p[2], in[2];
 
-  if (skip_unless_root () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
 
   dir = g_dir_make_tmp ("cam-test-mount-XXXXXX", NULL);
@@ -498,7 +474,7 @@ test_die_with_parent (void)
 static void
 test_die_with_parent_isolate_pid (void)
 {
-  if (skip_unless_root () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
   check_die_with_parent (CAM_PROCESS_FLAGS_ISOLATE_PID);
 }
@@ -783,7 +759,7 @@ test_rlimit_sandbox (void)
       g_test_skip ("needs root: only a root caller's SANDBOX child changes host uid");
       return;
     }
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
   if (!has_cap_sys_resource ())
     {
@@ -963,7 +939,7 @@ test_userns_disabled (void)
   g_autofree char *uid_map = NULL, *gid_map = NULL;
   const char *why = "user namespaces are disabled on this system (user.max_user_namespaces is 0)";
 
-  if (skip_unless_userns () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_userns () || !cam_test_in_subprocess ())
     return;
 
   /* Supplementary groups could not be dropped in there (setgroups is
@@ -998,7 +974,7 @@ test_userns_forbidden (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
   if (!cam_test_seccomp_supported ())
     {
@@ -1033,7 +1009,7 @@ test_sandbox (void)
                              CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS;
 
   g_assert_cmpint (CAM_PROCESS_FLAGS_SANDBOX & expected, ==, expected);
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
@@ -1073,7 +1049,7 @@ test_no_leaks (void)
       g_autofree char *report = NULL;
       int p[2];
 
-      if (userns_enabled ())
+      if (cam_test_userns_enabled ())
         cam_process_set_flags (process, CAM_PROCESS_FLAGS_SANDBOX |
                                         CAM_PROCESS_FLAGS_NEW_SESSION);
       g_assert_true (cam_process_set_rlimit (process, RLIMIT_CORE, 0, 0,

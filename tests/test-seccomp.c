@@ -29,6 +29,10 @@
 #include "cam-test-seccomp.h"
 #include "cam-test-utils.h"
 
+/* Why the root cases need root. */
+static const char * const why_root =
+  "the kernel answers EPERM to many of the attacks of an unprivileged caller, filter or not";
+
 /* What RESTRICT_SYSCALLS refuses with EPERM. */
 static const char * const refused[] = {
   "unshare-user", "clone-newuser", "setns-user",
@@ -60,56 +64,6 @@ syscalls_path (void)
                                                      "cam-test-syscalls",
                                                      NULL));
   return path;
-}
-
-static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root: the kernel answers EPERM to many of the attacks of an unprivileged caller, filter or not");
-  return TRUE;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  g_autofree char *max = NULL;
-
-  if (g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max, NULL,
-                           NULL) &&
-      g_ascii_strtoll (max, NULL, 10) > 0)
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
-}
-
-/* A child that is not root must be able to execute the payload: every
- * directory above it must be searchable by others. */
-static gboolean
-skip_unless_payload_public (void)
-{
-  g_autofree char *path = g_canonicalize_filename (syscalls_path (), NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      g_assert_no_errno (stat (path, &st));
-      if (!(st.st_mode & S_IXOTH))
-        {
-          g_autofree char *msg = g_strdup_printf ("%s is not searchable by other users, who could not run the payload",
-                                                  path);
-
-          g_test_skip (msg);
-          return TRUE;
-        }
-      if (g_str_equal (path, "/"))
-        return FALSE;
-      slash = strrchr (path, '/');
-      slash[slash == path ? 1 : 0] = '\0';
-    }
 }
 
 static CamProcess *
@@ -250,7 +204,7 @@ test_plain (void)
   g_autoptr(GPtrArray) attacks = g_ptr_array_new ();
   g_autoptr(GHashTable) results = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
@@ -282,7 +236,7 @@ test_restrict_root (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
@@ -297,7 +251,7 @@ test_restrict_isolate_user (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
   process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
@@ -318,7 +272,8 @@ test_restrict_unprivileged (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_userns () || skip_unless_payload_public () ||
+  if (cam_test_skip_unless_userns () ||
+      cam_test_skip_unless_public (syscalls_path ()) ||
       !cam_test_in_subprocess ())
     return;
 
@@ -375,7 +330,7 @@ test_restrict_prctl_fallback (void)
       g_test_skip ("no seccomp filter for this architecture");
       return;
     }
-  if (skip_unless_root () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_seccomp, ENOSYS));
@@ -393,7 +348,7 @@ test_lock_pdeathsig (void)
   g_autoptr(CamProcess) process = NULL;
   g_autoptr(GHashTable) results = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
   /* Pid 1 of a namespace with a parent death signal: locked, and
