@@ -802,10 +802,12 @@ test_dumpable_unprivileged_non_dumpable (void)
 
 #define INJECTED "echo cam-test-holes-injected\n"
 
+/* A root caller's child, given the caller's terminal on stdin; or that of
+ * an @unprivileged caller. */
 static void
-check_tiocsti (void)
+check_tiocsti (gboolean unprivileged)
 {
-  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autoptr(CamProcess) process = NULL;
   g_autofree char *report = NULL, *legacy = NULL;
   g_autofree char *ctty = NULL, *pushed = NULL, *pushed_tty = NULL;
   g_autofree char *pushed_sctty = NULL;
@@ -814,6 +816,10 @@ check_tiocsti (void)
   char queued[256];
   gssize n_queued;
   int master, slave, code, n_pending = -1;
+
+  if (unprivileged)
+    cam_test_become_unprivileged ();
+  process = sandbox_new ();
 
   /* Closing the master hangs up our controlling terminal. */
   signal (SIGHUP, SIG_IGN);
@@ -871,27 +877,6 @@ check_tiocsti (void)
   assert_attempt_failed (report, "sctty-steal");
   pushed_sctty = report_lookup (report, "tiocsti-sctty");
   g_assert_null (pushed_sctty);
-}
-
-/* A root caller's child, given the caller's terminal on stdin. */
-static void
-test_tiocsti_root (void)
-{
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
-    return;
-
-  check_tiocsti ();
-}
-
-static void
-test_tiocsti_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  cam_test_become_unprivileged ();
-  check_tiocsti ();
 }
 
 /* pdeathsig: nothing outlives the thread that started it */
@@ -1002,7 +987,8 @@ middle_parent_run (EscapePipe *pipes,
  * forks a setsid() child that double-forks ("fork"), and one that only
  * clears it ("nofork").  Once all are set, the middle parent is killed:
  * every process that holds a pipe must then die, which EOF on each pipe
- * shows. */
+ * shows.  If @unprivileged, the middle parent drops to 65534 (when we are
+ * root); the test stays root to find and kill survivors. */
 static void
 check_pdeathsig (gboolean unprivileged)
 {
@@ -1071,27 +1057,6 @@ check_pdeathsig (gboolean unprivileged)
       g_string_free (pipes[i].out, TRUE);
       g_free (pipes[i].survivors);
     }
-}
-
-static void
-test_pdeathsig_root (void)
-{
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
-    return;
-
-  check_pdeathsig (FALSE);
-}
-
-/* The middle parent drops to 65534 (when we are root); the test stays
- * root to find and kill survivors. */
-static void
-test_pdeathsig_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  check_pdeathsig (TRUE);
 }
 
 /* exit-status: what the fix must keep */
@@ -1316,37 +1281,24 @@ check_kill (gboolean unprivileged)
   assert_attempt_failed (report->str, "kill-all-probe");
 }
 
-static void
-test_kill_root (void)
-{
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
-    return;
-
-  check_kill (FALSE);
-}
-
-static void
-test_kill_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  check_kill (TRUE);
-}
-
 /* ipc: no System V IPC object nor POSIX message queue of the host */
 
+/* A root caller's 0600 segment and queue; or, if @unprivileged, those of a
+ * caller of the child's own host uid. */
 static void
-check_ipc (void)
+check_ipc (gboolean unprivileged)
 {
-  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autoptr(CamProcess) process = NULL;
   g_autofree char *report = NULL, *key_arg = NULL, *shmid_arg = NULL;
   g_autofree char *mq_name = NULL;
   CamProcessExitStatus status;
   key_t key;
   int shmid, errsv, code;
   mqd_t mq;
+
+  if (unprivileged)
+    cam_test_become_unprivileged ();
+  process = sandbox_new ();
 
   do
     {
@@ -1384,26 +1336,36 @@ check_ipc (void)
   assert_attempt_failed (report, "mq_open");
 }
 
-/* A root caller's 0600 segment and queue. */
-static void
-test_ipc_root (void)
+/* The holes tried from a root caller and from an unprivileged one. */
+typedef struct
 {
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  const char  *path;
+  void       (*check) (gboolean unprivileged);
+  gboolean     unprivileged;
+} HoleCase;
+
+static const HoleCase hole_cases[] = {
+  { "/process/holes/tiocsti/root", check_tiocsti, FALSE },
+  { "/process/holes/tiocsti/unprivileged", check_tiocsti, TRUE },
+  { "/process/holes/pdeathsig/root", check_pdeathsig, FALSE },
+  { "/process/holes/pdeathsig/unprivileged", check_pdeathsig, TRUE },
+  { "/process/holes/kill/root", check_kill, FALSE },
+  { "/process/holes/kill/unprivileged", check_kill, TRUE },
+  { "/process/holes/ipc/root", check_ipc, FALSE },
+  { "/process/holes/ipc/unprivileged", check_ipc, TRUE },
+};
+
+/* Runs a HoleCase in a g_test_trap_subprocess() child. */
+static void
+run_hole_case (gconstpointer data)
+{
+  const HoleCase *hole = data;
+
+  if ((!hole->unprivileged && cam_test_skip_unless_root (why_root)) ||
+      skip_unless_sandbox () || !cam_test_in_subprocess ())
     return;
 
-  check_ipc ();
-}
-
-/* A caller of the child's own host uid. */
-static void
-test_ipc_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  cam_test_become_unprivileged ();
-  check_ipc ();
+  hole->check (hole->unprivileged);
 }
 
 int
@@ -1419,17 +1381,9 @@ main (int   argc,
   g_test_add_func ("/process/holes/dumpable/threads", test_dumpable_threads);
   g_test_add_func ("/process/holes/dumpable/unprivileged-non-dumpable",
                    test_dumpable_unprivileged_non_dumpable);
-  g_test_add_func ("/process/holes/tiocsti/root", test_tiocsti_root);
-  g_test_add_func ("/process/holes/tiocsti/unprivileged",
-                   test_tiocsti_unprivileged);
-  g_test_add_func ("/process/holes/pdeathsig/root", test_pdeathsig_root);
-  g_test_add_func ("/process/holes/pdeathsig/unprivileged",
-                   test_pdeathsig_unprivileged);
+  for (gsize i = 0; i < G_N_ELEMENTS (hole_cases); i++)
+    g_test_add_data_func (hole_cases[i].path, &hole_cases[i], run_hole_case);
   g_test_add_func ("/process/holes/exit-status", test_exit_status);
-  g_test_add_func ("/process/holes/kill/root", test_kill_root);
-  g_test_add_func ("/process/holes/kill/unprivileged", test_kill_unprivileged);
-  g_test_add_func ("/process/holes/ipc/root", test_ipc_root);
-  g_test_add_func ("/process/holes/ipc/unprivileged", test_ipc_unprivileged);
 
   return g_test_run ();
 }
