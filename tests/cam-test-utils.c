@@ -108,6 +108,21 @@ cam_test_become_unprivileged (void)
 }
 
 /**
+ * cam_test_process_new:
+ * @flags: the flags to set
+ *
+ * Returns: (transfer full): a new #CamProcess with @flags set
+ */
+CamProcess *
+cam_test_process_new (CamProcessFlags flags)
+{
+  CamProcess *process = cam_process_new ();
+
+  cam_process_set_flags (process, flags);
+  return process;
+}
+
+/**
  * cam_test_skip_unless_root:
  * @why: what the test needs root for
  *

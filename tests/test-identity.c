@@ -24,15 +24,6 @@
 static const char * const why_root =
   "CAP_SETUID, CAP_SETGID, and root-owned files to protect";
 
-static CamProcess *
-process_new_with_flags (CamProcessFlags flags)
-{
-  CamProcess *process = cam_process_new ();
-
-  cam_process_set_flags (process, flags);
-  return process;
-}
-
 /* "         0      65534          1\n" → "0 65534 1" */
 static char *
 squeeze (const char *text)
@@ -126,7 +117,7 @@ test_sandbox_root (void)
 
   /* Bound into its root writable, so that only its host identity stands
    * in its way. */
-  sandboxed = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  sandboxed = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_bind_path (sandboxed, dir, NULL, TRUE);
   read_sandboxed = cam_test_run_helper_report (sandboxed, "try-open", secret,
                                                NULL);
@@ -196,7 +187,7 @@ test_set_user_sandbox (void)
       cam_test_skip_unless_public (cam_test_helper_path ()))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (process, 1000, 1001);
   ids = cam_test_run_helper_report (process, "print-ids", NULL);
   g_assert_cmpstr (ids, ==, "uid 0 0 0\ngid 0 0 0\ngroups 0\n");
@@ -221,7 +212,7 @@ test_set_user_root_sandbox (void)
   if (cam_test_skip_unless_root (why_root) || cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (process, 0, 0);
   uid_map = cam_test_run_helper_report (process, "print-file",
                                         "/proc/self/uid_map", NULL);
@@ -245,7 +236,7 @@ test_unprivileged_sandbox (void)
     return;
 
   cam_test_become_unprivileged ();
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   ids = cam_test_run_helper_report (process, "print-ids", NULL);
   g_assert_cmpstr (ids, ==, "uid 0 0 0\ngid 0 0 0\ngroups 0\n");
 
@@ -323,7 +314,7 @@ test_unprivileged_isolate_pid (void)
     return;
 
   cam_test_become_unprivileged ();
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_PID);
   g_assert_false (cam_test_start_helper (process, NULL, 0, &error, "exit",
                                          "0", NULL));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
@@ -356,7 +347,7 @@ test_dumpable_kept (void)
 
   /* A user namespace, our own ids kept. */
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
-  mapping = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  mapping = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (mapping, 0, 0);
   mapped = cam_test_run_helper_report (mapping, "print-ids", NULL);
   g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);

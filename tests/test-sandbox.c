@@ -32,15 +32,6 @@
 static const char * const why_root =
   "a namespace without a user namespace needs CAP_SYS_ADMIN";
 
-static CamProcess *
-process_new_with_flags (CamProcessFlags flags)
-{
-  CamProcess *process = cam_process_new ();
-
-  cam_process_set_flags (process, flags);
-  return process;
-}
-
 /* Asserts which namespaces of the child (print-ns) differ from ours. */
 static void
 assert_namespaces (const char *print_ns,
@@ -153,7 +144,7 @@ test_isolate_user (void)
   if (cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_USER);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_USER);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "user");
 
@@ -181,7 +172,7 @@ test_isolate_net (void)
   if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_NET);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_NET);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "net");
   ifs = cam_test_run_helper_report (process, "print-netifs", NULL);
@@ -197,7 +188,7 @@ test_isolate_ipc (void)
   if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_IPC);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_IPC);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "ipc");
 }
@@ -212,7 +203,7 @@ test_isolate_pid (void)
   if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_PID);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "pid");
 
@@ -242,8 +233,8 @@ test_isolate_pid_signals (void)
     }
 
   /* DIE_WITH_PARENT: a failed assertion must not leave the helper behind. */
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID |
-                                    CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_PID |
+                                  CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
   cam_test_finished_watch (&finished, process);
   cam_test_pipe (p);
   ready_arg = g_strdup_printf ("%d", p[1]);
@@ -292,7 +283,7 @@ test_isolate_mount (void)
   g_assert_no_errno (mount ("none", dir, NULL, MS_SHARED, NULL));
   g_assert_no_errno (g_mkdir (sub, 0755));
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "mnt");
 
@@ -331,7 +322,7 @@ test_no_new_privs (void)
   g_autoptr(CamProcess) plain = cam_process_new ();
   g_autofree char *own = NULL, *nnp = NULL, *inherited = NULL;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_NO_NEW_PRIVS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_NO_NEW_PRIVS);
   nnp = cam_test_run_helper_report (process, "print-status", "NoNewPrivs",
                                     NULL);
   g_assert_cmpstr (nnp, ==, "NoNewPrivs 1\n");
@@ -354,7 +345,7 @@ test_new_session (void)
   g_autofree char *out = NULL, *plain_out = NULL, *own_sid = NULL;
   g_auto(GStrv) ids = NULL, plain_ids = NULL;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_NEW_SESSION);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_NEW_SESSION);
   out = cam_test_run_helper_report (process, "print-session", NULL);
   ids = g_strsplit (g_strstrip (out), " ", -1);
   g_assert_cmpstr (ids[1], ==, ids[0]);   /* sid == pid */
@@ -385,7 +376,7 @@ spawn_grandchild (CamProcessFlags  flags,
   g_assert_no_errno (middle);
   if (middle == 0)
     {
-      g_autoptr(CamProcess) process = process_new_with_flags (flags);
+      g_autoptr(CamProcess) process = cam_test_process_new (flags);
       g_autofree char *ready = NULL, *ready_arg = NULL;
       int r[2];
 
@@ -505,7 +496,7 @@ test_inherit_fds (void)
   cloexec_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   g_assert_no_errno (cloexec_fd);
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_INHERIT_FDS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_INHERIT_FDS);
   with = cam_test_run_helper_report (process, "list-fds", NULL);
   g_assert_true (lists_fd (with, open_fd));
   g_assert_false (lists_fd (with, cloexec_fd));
@@ -782,7 +773,7 @@ test_rlimit_sandbox (void)
                               above, above);
   g_assert_cmpstr (raised, ==, expected);
 
-  sandboxed = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  sandboxed = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   g_assert_true (cam_process_set_rlimit (sandboxed, RLIMIT_MSGQUEUE, above,
                                          above, &error));
   assert_start_fails (sandboxed, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
@@ -955,7 +946,7 @@ test_userns_disabled (void)
   write_proc ("/proc/sys/user/max_user_namespaces", "0");
 
   /* We are uid 0 in here; ask for it, as nobody is not mapped. */
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (process, 0, 0);
   assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, why);
 
@@ -986,7 +977,7 @@ test_userns_forbidden (void)
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone3, EPERM));
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone, EPERM));
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                       "user namespaces are not permitted here");
 }
@@ -1012,7 +1003,7 @@ test_sandbox (void)
   if (cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "user net ipc pid mnt");
   /* Pid 1 of its namespace, leader of a session of its own. */

@@ -66,15 +66,6 @@ syscalls_path (void)
   return path;
 }
 
-static CamProcess *
-process_new_with_flags (CamProcessFlags flags)
-{
-  CamProcess *process = cam_process_new ();
-
-  cam_process_set_flags (process, flags);
-  return process;
-}
-
 /* Starts the payload with the attacks, NULL-terminated, and waits for it.
  * Returns the attack → result table; asserts that the payload exited
  * with 0 and that no attack was killed. */
@@ -211,7 +202,7 @@ test_plain (void)
     g_ptr_array_add (attacks, (gpointer) refused[i]);
   g_ptr_array_add (attacks, NULL);
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   results = run_attacks_v (process, (const char * const *) attacks->pdata);
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     {
@@ -239,8 +230,8 @@ test_restrict_root (void)
   if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
-                                    CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   assert_restricted (process, 1);
 }
 
@@ -254,9 +245,9 @@ test_restrict_isolate_user (void)
   if (cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
-                                    CAM_PROCESS_FLAGS_ISOLATE_USER |
-                                    CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+                                  CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   assert_restricted (process, 1);
 
   cam_process_set_flags (process, CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
@@ -278,7 +269,7 @@ test_restrict_unprivileged (void)
     return;
 
   cam_test_become_unprivileged ();
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
   assert_restricted (process, 1);
 
   cam_process_set_flags (process, CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
@@ -306,7 +297,7 @@ test_restrict_unsupported (void)
     return;
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_seccomp, EINVAL));
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
   g_assert_false (cam_process_start (process, syscalls_path (), argv, NULL, 0,
                                      &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -334,8 +325,8 @@ test_restrict_prctl_fallback (void)
     return;
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_seccomp, ENOSYS));
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
-                                    CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   assert_restricted (process, 2);
 }
 
@@ -353,9 +344,9 @@ test_lock_pdeathsig (void)
 
   /* Pid 1 of a namespace with a parent death signal: locked, and
    * no_new_privs comes with it. */
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_USER |
-                                    CAM_PROCESS_FLAGS_ISOLATE_PID |
-                                    CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                  CAM_PROCESS_FLAGS_ISOLATE_PID |
+                                  CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
   results = run_attacks (process, "pdeathsig-0", "pdeathsig-kill",
                          "pdeathsig-term-high", "no-new-privs", NULL);
   assert_result (results, "pdeathsig-0", EPERM);
@@ -417,7 +408,7 @@ test_caller_filter_on_top (void)
   g_autoptr(GHashTable) results = NULL;
   g_autoptr(GError) error = NULL;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
   g_assert_true (cam_process_set_seccomp_filter (process, program, &error));
   g_assert_no_error (error);
 
@@ -529,7 +520,7 @@ test_caller_filter_refused (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CamProcess) process = process_new_with_flags (cases[i].flags);
+      g_autoptr(CamProcess) process = cam_test_process_new (cases[i].flags);
       g_autoptr(GBytes) program = g_bytes_new (cases[i].filter, cases[i].size);
       g_autoptr(GError) error = NULL;
       g_autofree char *children = NULL;
