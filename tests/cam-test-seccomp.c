@@ -68,6 +68,22 @@ cam_test_seccomp_supported (void)
 #endif
 }
 
+/**
+ * cam_test_skip_unless_seccomp:
+ *
+ * Skips the current test unless cam_test_seccomp_supported().
+ *
+ * Returns: %TRUE if the test was skipped
+ */
+gboolean
+cam_test_skip_unless_seccomp (void)
+{
+  if (cam_test_seccomp_supported ())
+    return FALSE;
+  g_test_skip ("no seccomp filter for this architecture");
+  return TRUE;
+}
+
 static int
 install_filter (struct sock_filter *filter,
                 unsigned short      len)

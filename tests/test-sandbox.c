@@ -895,11 +895,8 @@ test_cgroup_no_clone3 (void)
       g_test_skip ("no cgroup v2 hierarchy is mounted");
       return;
     }
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 
@@ -967,11 +964,8 @@ test_userns_forbidden (void)
 
   if (cam_test_skip_unless_userns ())
     return;
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 

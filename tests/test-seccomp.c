@@ -288,11 +288,8 @@ test_restrict_unsupported (void)
   g_autofree char *children = NULL, *expected = NULL;
   const char *argv[] = { syscalls_path (), "1", "/", NULL };
 
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 
@@ -316,11 +313,8 @@ test_restrict_prctl_fallback (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
 
