@@ -87,28 +87,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_SYSCALL_FAILED 1
-#define EXIT_USAGE          2
+#define CAM_TEST_PAYLOAD_NAME "cam-test-attacker"
+#include "cam-test-payload.h"
 
 /* How long a lingering process lives at most: well past any test's
  * timeout.  Counted with sleeps, not alarm(): as pid 1 of a PID namespace
  * the attacker would ignore its own SIGALRM. */
 #define LINGER_SECONDS 60
-
-static void
-die (const char *what)
-{
-  fprintf (stderr, "cam-test-attacker: %s: %s\n", what, strerror (errno));
-  exit (EXIT_SYSCALL_FAILED);
-}
-
-static void
-usage (const char *message)
-{
-  fprintf (stderr, "cam-test-attacker: %s (see the comment at the top of cam-test-attacker.c)\n",
-           message);
-  exit (EXIT_USAGE);
-}
 
 static long
 parse_number (const char *arg,
@@ -130,33 +115,6 @@ static int
 parse_fd (const char *arg)
 {
   return (int) parse_number (arg, 0, INT_MAX);
-}
-
-static void
-write_all (int         fd,
-           const char *data,
-           size_t      len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        die ("write");
-
-      data += n;
-      len -= (size_t) n;
-    }
-}
-
-static void
-write_line (int         fd,
-            const char *line)
-{
-  write_all (fd, line, strlen (line));
-  write_all (fd, "\n", 1);
 }
 
 /* Writes "NAME ok" if @r is not negative, else "NAME errno N" with the

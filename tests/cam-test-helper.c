@@ -77,29 +77,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXIT_SYSCALL_FAILED 1
-#define EXIT_USAGE          2
+#define CAM_TEST_PAYLOAD_NAME "cam-test-helper"
+#include "cam-test-payload.h"
 
 /* A sleeping helper whose test failed before killing it is orphaned; SIGALRM
  * ends it after this long, well past any test's timeout. */
 #define SLEEP_LIMIT_SECONDS 120
 
 extern char **environ;
-
-static void
-die (const char *what)
-{
-  fprintf (stderr, "cam-test-helper: %s: %s\n", what, strerror (errno));
-  exit (EXIT_SYSCALL_FAILED);
-}
-
-static void
-usage (const char *message)
-{
-  fprintf (stderr, "cam-test-helper: %s (see the comment at the top of cam-test-helper.c)\n",
-           message);
-  exit (EXIT_USAGE);
-}
 
 /* Parses an fd number, or returns @default_fd when @arg is NULL. */
 static int
@@ -118,33 +103,6 @@ parse_fd (const char *arg,
     usage ("invalid fd number");
 
   return (int) value;
-}
-
-static void
-write_all (int         fd,
-           const char *data,
-           size_t      len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        die ("write");
-
-      data += n;
-      len -= (size_t) n;
-    }
-}
-
-static void
-write_line (int         fd,
-            const char *line)
-{
-  write_all (fd, line, strlen (line));
-  write_all (fd, "\n", 1);
 }
 
 /* Waits for a signal.  stdin, stdout and stderr go to /dev/null first: they

@@ -1,0 +1,68 @@
+/* cam-test-payload.h: what the libc-only payloads share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * cam-test-helper and cam-test-attacker use libc only (see their top
+ * comments), so this header is libc only too, and header only: each
+ * payload stays one self-contained program.  Define CAM_TEST_PAYLOAD_NAME
+ * to the program's name before including it.
+ */
+#pragma once
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef CAM_TEST_PAYLOAD_NAME
+# error "Define CAM_TEST_PAYLOAD_NAME before including cam-test-payload.h"
+#endif
+
+/* Exit statuses of a payload that could not do what it was asked. */
+#define EXIT_SYSCALL_FAILED 1
+#define EXIT_USAGE          2
+
+/* Reports the errno of the failed step @what and exits. */
+static inline void
+die (const char *what)
+{
+  fprintf (stderr, CAM_TEST_PAYLOAD_NAME ": %s: %s\n", what, strerror (errno));
+  exit (EXIT_SYSCALL_FAILED);
+}
+
+static inline void
+usage (const char *message)
+{
+  fprintf (stderr, CAM_TEST_PAYLOAD_NAME ": %s (see the comment at the top of "
+           CAM_TEST_PAYLOAD_NAME ".c)\n", message);
+  exit (EXIT_USAGE);
+}
+
+/* Writes all of @data, or dies. */
+static inline void
+write_all (int         fd,
+           const char *data,
+           size_t      len)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        die ("write");
+
+      data += n;
+      len -= (size_t) n;
+    }
+}
+
+static inline void
+write_line (int         fd,
+            const char *line)
+{
+  write_all (fd, line, strlen (line));
+  write_all (fd, "\n", 1);
+}
