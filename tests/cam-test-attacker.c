@@ -497,12 +497,7 @@ mode_ipc (int    argc,
   return 0;
 }
 
-static const struct
-{
-  const char *name;
-  int       (*run) (int    argc,
-                    char **argv);
-} modes[] = {
+static const CamTestPayloadMode modes[] = {
   { "exit", mode_exit },
   { "segv", mode_segv },
   { "sleep", mode_sleep },
@@ -516,15 +511,5 @@ int
 main (int    argc,
       char **argv)
 {
-  if (argc < 2)
-    usage ("no mode given");
-
-  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
-    {
-      if (strcmp (argv[1], modes[i].name) == 0)
-        return modes[i].run (argc, argv);
-    }
-
-  usage ("unknown mode");
-  return EXIT_USAGE;
+  return run_mode (modes, sizeof modes / sizeof modes[0], argc, argv);
 }

@@ -622,12 +622,7 @@ mode_mount_tmpfs (int    argc,
   return mode_cat (2, argv);
 }
 
-static const struct
-{
-  const char *name;
-  int       (*run) (int    argc,
-                    char **argv);
-} modes[] = {
+static const CamTestPayloadMode modes[] = {
   { "exit", mode_exit },
   { "sleep", mode_sleep },
   { "ignore-term", mode_ignore_term },
@@ -655,17 +650,5 @@ int
 main (int    argc,
       char **argv)
 {
-  size_t i;
-
-  if (argc < 2)
-    usage ("no mode given");
-
-  for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
-    {
-      if (strcmp (argv[1], modes[i].name) == 0)
-        return modes[i].run (argc, argv);
-    }
-
-  usage ("unknown mode");
-  return EXIT_USAGE;
+  return run_mode (modes, sizeof modes / sizeof modes[0], argc, argv);
 }

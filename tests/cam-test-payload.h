@@ -66,3 +66,32 @@ write_line (int         fd,
   write_all (fd, line, strlen (line));
   write_all (fd, "\n", 1);
 }
+
+/* One mode of a payload, named by argv[1]. */
+typedef struct
+{
+  const char *name;
+  int       (*run) (int    argc,
+                    char **argv);
+} CamTestPayloadMode;
+
+/* The body of a payload's main(): runs the mode of @modes (@n_modes of
+ * them) that argv[1] names, and returns its exit status. */
+static inline int
+run_mode (const CamTestPayloadMode *modes,
+          size_t                    n_modes,
+          int                       argc,
+          char                    **argv)
+{
+  if (argc < 2)
+    usage ("no mode given");
+
+  for (size_t i = 0; i < n_modes; i++)
+    {
+      if (strcmp (argv[1], modes[i].name) == 0)
+        return modes[i].run (argc, argv);
+    }
+
+  usage ("unknown mode");
+  return EXIT_USAGE;
+}
