@@ -106,6 +106,19 @@ skip_unless_sandbox (void)
          cam_test_skip_unless_public (attacker_path ());
 }
 
+/* The start of an attack: skips it unless a SANDBOX child can run the
+ * attacker (and, if @as_root, unless we are root), else runs it again in a
+ * g_test_trap_subprocess() child.  Returns: TRUE in that child, which must
+ * run the attack. */
+static gboolean
+begin_attack (gboolean as_root)
+{
+  if ((as_root && cam_test_skip_unless_root (why_root)) ||
+      skip_unless_sandbox ())
+    return FALSE;
+  return cam_test_in_subprocess ();
+}
+
 /* Switches to @uid and @gid with no supplementary groups, and makes the
  * process dumpable again, as any process that uid starts is (the id switch
  * cleared the flag); async-signal-safe, for forked children too.  Returns
@@ -580,8 +593,7 @@ check_mem (uid_t uid,
 static void
 test_mem_root_sandbox (void)
 {
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   check_mem (65534, 65534, FALSE);
@@ -591,8 +603,7 @@ test_mem_root_sandbox (void)
 static void
 test_mem_set_user (void)
 {
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   check_mem (1000, 1000, TRUE);
@@ -649,8 +660,7 @@ test_dumpable_non_dumpable_caller (void)
   DumpablePoller poller;
   guint n_done = 0;
 
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
@@ -735,8 +745,7 @@ test_dumpable_threads (void)
   guint n_failed;
   int n_seen;
 
-  if (cam_test_skip_unless_root (why_root) || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   g_assert_cmpint (get_dumpable (), ==, 1);
@@ -766,7 +775,7 @@ test_dumpable_unprivileged_non_dumpable (void)
   guint n_done = 0;
   int n_seen;
 
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
+  if (!begin_attack (FALSE))
     return;
 
   cam_test_become_unprivileged ();
@@ -1361,8 +1370,7 @@ run_hole_case (gconstpointer data)
 {
   const HoleCase *hole = data;
 
-  if ((!hole->unprivileged && cam_test_skip_unless_root (why_root)) ||
-      skip_unless_sandbox () || !cam_test_in_subprocess ())
+  if (!begin_attack (!hole->unprivileged))
     return;
 
   hole->check (hole->unprivileged);
