@@ -133,22 +133,6 @@ report (int         fd,
   write_line (fd, line);
 }
 
-/* stdin, stdout and stderr to /dev/null: see the top of the file. */
-static void
-detach_stdio (void)
-{
-  int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
-
-  if (null_fd < 0)
-    die ("open /dev/null");
-  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-    {
-      if (dup2 (null_fd, fd) < 0)
-        die ("dup2");
-    }
-  close (null_fd);
-}
-
 static void
 linger (void)
 {

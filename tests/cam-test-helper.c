@@ -105,25 +105,13 @@ parse_fd (const char *arg,
   return (int) value;
 }
 
-/* Waits for a signal.  stdin, stdout and stderr go to /dev/null first: they
- * are the test's, and `meson test` waits for EOF on its output pipes, so an
- * orphan holding them would turn a failed test into a timeout. */
+/* Waits for a signal, stdin, stdout and stderr sent to /dev/null first
+ * (see detach_stdio()). */
 static void
 wait_forever (const char *ready_fd_arg)
 {
-  int null_fd;
-
   alarm (SLEEP_LIMIT_SECONDS);
-
-  null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null_fd < 0)
-    die ("open /dev/null");
-  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-    {
-      if (dup2 (null_fd, fd) < 0)
-        die ("dup2");
-    }
-  close (null_fd);
+  detach_stdio ();
 
   if (ready_fd_arg != NULL)
     write_line (parse_fd (ready_fd_arg, -1), "ready");

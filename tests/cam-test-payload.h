@@ -10,6 +10,7 @@
 #pragma once
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,25 @@ write_line (int         fd,
 {
   write_all (fd, line, strlen (line));
   write_all (fd, "\n", 1);
+}
+
+/* Sends stdin, stdout and stderr to /dev/null, or dies.  A payload that
+ * lingers does so first: they are the test's, and `meson test` waits for
+ * EOF on its output pipes, so an orphan holding them would turn a failed
+ * test into a timeout. */
+static inline void
+detach_stdio (void)
+{
+  int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
+
+  if (null_fd < 0)
+    die ("open /dev/null");
+  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+    {
+      if (dup2 (null_fd, fd) < 0)
+        die ("dup2");
+    }
+  close (null_fd);
 }
 
 /* One mode of a payload, named by argv[1]. */
