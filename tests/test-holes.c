@@ -1089,9 +1089,27 @@ set_flag (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Starts the attacker's sleep mode and waits until it says it is ready. */
+static void
+start_ready_attacker (CamProcess *process)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready_arg = NULL, *line = NULL;
+  int ready[2];
+
+  cam_test_pipe (ready);
+  ready_arg = g_strdup_printf ("%d", ready[1]);
+  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
+                                 ready_arg, NULL));
+  g_assert_no_error (error);
+  g_assert_no_errno (close (ready[1]));
+  line = cam_test_read_line (ready[0]);
+  g_assert_cmpstr (line, ==, "ready");
+  g_assert_no_errno (close (ready[0]));
+}
+
 /* The status of a SANDBOX child is still reported exactly: an exit code,
  * a fault, a kill from outside; and terminate completes. */
-
 static void
 test_exit_status (void)
 {
@@ -1101,8 +1119,6 @@ test_exit_status (void)
   g_autoptr(GSource) timeout = NULL;
   CamTestFinished finished;
   gboolean timed_out = FALSE;
-  int ready[2];
-  g_autofree char *ready_arg = NULL, *line = NULL;
   int signum;
 
   if (skip_unless_sandbox ())
@@ -1121,32 +1137,14 @@ test_exit_status (void)
                                  SIGSEGV);
 
   /* Killed from outside. */
-  cam_test_pipe (ready);
-  ready_arg = g_strdup_printf ("%d", ready[1]);
-  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
-                                 ready_arg, NULL));
-  g_assert_no_error (error);
-  g_assert_no_errno (close (ready[1]));
-  line = cam_test_read_line (ready[0]);
-  g_assert_cmpstr (line, ==, "ready");
-  g_assert_no_errno (close (ready[0]));
+  start_ready_attacker (process);
   cam_process_kill (process);
   cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
                                  SIGKILL);
 
   /* terminate: SIGTERM, or SIGKILL once it has had 100 ms (an init
    * process ignores a SIGTERM it has no handler for). */
-  g_clear_pointer (&line, g_free);
-  g_clear_pointer (&ready_arg, g_free);
-  cam_test_pipe (ready);
-  ready_arg = g_strdup_printf ("%d", ready[1]);
-  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
-                                 ready_arg, NULL));
-  g_assert_no_error (error);
-  g_assert_no_errno (close (ready[1]));
-  line = cam_test_read_line (ready[0]);
-  g_assert_cmpstr (line, ==, "ready");
-  g_assert_no_errno (close (ready[0]));
+  start_ready_attacker (process);
 
   cam_process_terminate_async (process, 100, NULL, store_result, &result);
   timeout = g_timeout_source_new (CAM_TEST_TIMEOUT_MS);
