@@ -52,9 +52,18 @@ at_most_one_bit (guint bits)
   return (bits & (bits - 1)) == 0;
 }
 
-static const CamProcessStdioFlags stream_flags[3] = {
-  STDIN_FLAGS, STDOUT_FLAGS, STDERR_FLAGS,
-};
+/* The stdio flags of stream @target (0, 1 or 2): those that conflict
+ * with a file path for it. */
+CamProcessStdioFlags
+cam_process_stdio_stream_flags (int target)
+{
+  static const CamProcessStdioFlags stream_flags[3] = {
+    STDIN_FLAGS, STDOUT_FLAGS, STDERR_FLAGS,
+  };
+
+  g_assert (target >= 0 && target < 3);
+  return stream_flags[target];
+}
 
 /* At most one flag per stream, and no unknown bits. */
 gboolean
@@ -312,7 +321,7 @@ cam_process_set_stdio_flags (CamProcess           *self,
   g_return_if_fail (cam_process_stdio_flags_valid (flags));
   for (int i = 0; i < 3; i++)
     g_return_if_fail (self->stdio_paths[i] == NULL ||
-                      (flags & stream_flags[i]) == 0);
+                      (flags & cam_process_stdio_stream_flags (i)) == 0);
 
   if (self->stdio_flags == flags)
     return;

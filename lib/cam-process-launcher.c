@@ -6,7 +6,9 @@
  * The launcher keeps a configuration and, at each spawnv(), builds a fresh
  * CamProcess from it through the public CamProcess API only, then starts
  * it: as gsubprocesslauncher.c keeps apart from gsubprocess.c, it knows
- * nothing of the object's insides.  Values the CamProcess setters would
+ * nothing of the object's insides, but for the rules of the stdio flags,
+ * which it checks with cam-process-io.c's own helpers (through
+ * cam-process-object.h).  Values the CamProcess setters would
  * refuse with a GError (resource limits, seccomp programs) are checked
  * when set, on a scratch CamProcess, so that spawnv() only fails for what
  * a start can fail for.
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "camprocess/camprocess.h"
+#include "cam-process-object.h"
 
 typedef struct {
   int source;   /* owned */
@@ -147,26 +150,6 @@ cam_process_launcher_init (CamProcessLauncher *self)
   g_array_set_clear_func (self->binds, clear_bind);
 }
 
-/* The stdio flags of one stream, for the conflicts with a file path. */
-static CamProcessStdioFlags
-stream_flags (int target)
-{
-  switch (target)
-    {
-    case STDIN_FILENO:
-      return CAM_PROCESS_STDIO_FLAGS_STDIN_PIPE |
-             CAM_PROCESS_STDIO_FLAGS_STDIN_NULL |
-             CAM_PROCESS_STDIO_FLAGS_STDIN_INHERIT;
-    case STDOUT_FILENO:
-      return CAM_PROCESS_STDIO_FLAGS_STDOUT_PIPE |
-             CAM_PROCESS_STDIO_FLAGS_STDOUT_SILENCE;
-    default:
-      return CAM_PROCESS_STDIO_FLAGS_STDERR_PIPE |
-             CAM_PROCESS_STDIO_FLAGS_STDERR_SILENCE |
-             CAM_PROCESS_STDIO_FLAGS_STDERR_MERGE;
-    }
-}
-
 /* At most one flag per stream, and none for a stream with a file path:
  * the checks of cam_process_set_stdio_flags(), made here so that a
  * mistake shows where it is made. */
@@ -174,18 +157,13 @@ static gboolean
 stdio_flags_valid (CamProcessLauncher   *self,
                    CamProcessStdioFlags  flags)
 {
-  CamProcessStdioFlags all = 0;
-
+  if (!cam_process_stdio_flags_valid (flags))
+    return FALSE;
   for (int i = 0; i < 3; i++)
-    {
-      CamProcessStdioFlags bits = flags & stream_flags (i);
-
-      all |= stream_flags (i);
-      if ((bits & (bits - 1)) != 0 ||
-          (bits != 0 && self->stdio_paths[i] != NULL))
-        return FALSE;
-    }
-  return (flags & ~all) == 0;
+    if (self->stdio_paths[i] != NULL &&
+        (flags & cam_process_stdio_stream_flags (i)) != 0)
+      return FALSE;
+  return TRUE;
 }
 
 /**
@@ -561,7 +539,8 @@ set_file_path (CamProcessLauncher *self,
 {
   g_return_if_fail (CAM_IS_PROCESS_LAUNCHER (self));
   g_return_if_fail (path == NULL ||
-                    (self->stdio_flags & stream_flags (target)) == 0);
+                    (self->stdio_flags &
+                     cam_process_stdio_stream_flags (target)) == 0);
 
   g_free (self->stdio_paths[target]);
   self->stdio_paths[target] = g_strdup (path);

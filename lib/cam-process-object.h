@@ -126,6 +126,7 @@ void     cam_process_stdio_commit (CamProcess            *self,
                                    CamProcessStdio       *stdio);
 void     cam_process_stdio_clear  (CamProcessStdio       *stdio);
 gboolean cam_process_stdio_flags_valid (CamProcessStdioFlags flags);
+CamProcessStdioFlags cam_process_stdio_stream_flags (int target);
 
 /* cam-process-wait.c */
 gboolean cam_process_has_started    (CamProcess           *self);

@@ -87,28 +87,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXIT_SYSCALL_FAILED 1
-#define EXIT_USAGE          2
+#define CAM_TEST_PAYLOAD_NAME "cam-test-attacker"
+#include "cam-test-payload.h"
 
 /* How long a lingering process lives at most: well past any test's
  * timeout.  Counted with sleeps, not alarm(): as pid 1 of a PID namespace
  * the attacker would ignore its own SIGALRM. */
 #define LINGER_SECONDS 60
-
-static void
-die (const char *what)
-{
-  fprintf (stderr, "cam-test-attacker: %s: %s\n", what, strerror (errno));
-  exit (EXIT_SYSCALL_FAILED);
-}
-
-static void
-usage (const char *message)
-{
-  fprintf (stderr, "cam-test-attacker: %s (see the comment at the top of cam-test-attacker.c)\n",
-           message);
-  exit (EXIT_USAGE);
-}
 
 static long
 parse_number (const char *arg,
@@ -132,33 +117,6 @@ parse_fd (const char *arg)
   return (int) parse_number (arg, 0, INT_MAX);
 }
 
-static void
-write_all (int         fd,
-           const char *data,
-           size_t      len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        die ("write");
-
-      data += n;
-      len -= (size_t) n;
-    }
-}
-
-static void
-write_line (int         fd,
-            const char *line)
-{
-  write_all (fd, line, strlen (line));
-  write_all (fd, "\n", 1);
-}
-
 /* Writes "NAME ok" if @r is not negative, else "NAME errno N" with the
  * current errno. */
 static void
@@ -173,22 +131,6 @@ report (int         fd,
   else
     snprintf (line, sizeof line, "%s errno %d", name, errno);
   write_line (fd, line);
-}
-
-/* stdin, stdout and stderr to /dev/null: see the top of the file. */
-static void
-detach_stdio (void)
-{
-  int null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
-
-  if (null_fd < 0)
-    die ("open /dev/null");
-  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-    {
-      if (dup2 (null_fd, fd) < 0)
-        die ("dup2");
-    }
-  close (null_fd);
 }
 
 static void
@@ -539,12 +481,7 @@ mode_ipc (int    argc,
   return 0;
 }
 
-static const struct
-{
-  const char *name;
-  int       (*run) (int    argc,
-                    char **argv);
-} modes[] = {
+static const CamTestPayloadMode modes[] = {
   { "exit", mode_exit },
   { "segv", mode_segv },
   { "sleep", mode_sleep },
@@ -558,15 +495,5 @@ int
 main (int    argc,
       char **argv)
 {
-  if (argc < 2)
-    usage ("no mode given");
-
-  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
-    {
-      if (strcmp (argv[1], modes[i].name) == 0)
-        return modes[i].run (argc, argv);
-    }
-
-  usage ("unknown mode");
-  return EXIT_USAGE;
+  return run_mode (modes, sizeof modes / sizeof modes[0], argc, argv);
 }

@@ -77,29 +77,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EXIT_SYSCALL_FAILED 1
-#define EXIT_USAGE          2
+#define CAM_TEST_PAYLOAD_NAME "cam-test-helper"
+#include "cam-test-payload.h"
 
 /* A sleeping helper whose test failed before killing it is orphaned; SIGALRM
  * ends it after this long, well past any test's timeout. */
 #define SLEEP_LIMIT_SECONDS 120
 
 extern char **environ;
-
-static void
-die (const char *what)
-{
-  fprintf (stderr, "cam-test-helper: %s: %s\n", what, strerror (errno));
-  exit (EXIT_SYSCALL_FAILED);
-}
-
-static void
-usage (const char *message)
-{
-  fprintf (stderr, "cam-test-helper: %s (see the comment at the top of cam-test-helper.c)\n",
-           message);
-  exit (EXIT_USAGE);
-}
 
 /* Parses an fd number, or returns @default_fd when @arg is NULL. */
 static int
@@ -120,52 +105,13 @@ parse_fd (const char *arg,
   return (int) value;
 }
 
-static void
-write_all (int         fd,
-           const char *data,
-           size_t      len)
-{
-  while (len > 0)
-    {
-      ssize_t n = write (fd, data, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        die ("write");
-
-      data += n;
-      len -= (size_t) n;
-    }
-}
-
-static void
-write_line (int         fd,
-            const char *line)
-{
-  write_all (fd, line, strlen (line));
-  write_all (fd, "\n", 1);
-}
-
-/* Waits for a signal.  stdin, stdout and stderr go to /dev/null first: they
- * are the test's, and `meson test` waits for EOF on its output pipes, so an
- * orphan holding them would turn a failed test into a timeout. */
+/* Waits for a signal, stdin, stdout and stderr sent to /dev/null first
+ * (see detach_stdio()). */
 static void
 wait_forever (const char *ready_fd_arg)
 {
-  int null_fd;
-
   alarm (SLEEP_LIMIT_SECONDS);
-
-  null_fd = open ("/dev/null", O_RDWR | O_CLOEXEC);
-  if (null_fd < 0)
-    die ("open /dev/null");
-  for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
-    {
-      if (dup2 (null_fd, fd) < 0)
-        die ("dup2");
-    }
-  close (null_fd);
+  detach_stdio ();
 
   if (ready_fd_arg != NULL)
     write_line (parse_fd (ready_fd_arg, -1), "ready");
@@ -664,12 +610,7 @@ mode_mount_tmpfs (int    argc,
   return mode_cat (2, argv);
 }
 
-static const struct
-{
-  const char *name;
-  int       (*run) (int    argc,
-                    char **argv);
-} modes[] = {
+static const CamTestPayloadMode modes[] = {
   { "exit", mode_exit },
   { "sleep", mode_sleep },
   { "ignore-term", mode_ignore_term },
@@ -697,17 +638,5 @@ int
 main (int    argc,
       char **argv)
 {
-  size_t i;
-
-  if (argc < 2)
-    usage ("no mode given");
-
-  for (i = 0; i < sizeof modes / sizeof modes[0]; i++)
-    {
-      if (strcmp (argv[1], modes[i].name) == 0)
-        return modes[i].run (argc, argv);
-    }
-
-  usage ("unknown mode");
-  return EXIT_USAGE;
+  return run_mode (modes, sizeof modes / sizeof modes[0], argc, argv);
 }

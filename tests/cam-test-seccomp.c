@@ -68,6 +68,22 @@ cam_test_seccomp_supported (void)
 #endif
 }
 
+/**
+ * cam_test_skip_unless_seccomp:
+ *
+ * Skips the current test unless cam_test_seccomp_supported().
+ *
+ * Returns: %TRUE if the test was skipped
+ */
+gboolean
+cam_test_skip_unless_seccomp (void)
+{
+  if (cam_test_seccomp_supported ())
+    return FALSE;
+  g_test_skip ("no seccomp filter for this architecture");
+  return TRUE;
+}
+
 static int
 install_filter (struct sock_filter *filter,
                 unsigned short      len)
@@ -101,6 +117,24 @@ install_filter (struct sock_filter *filter,
   BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
 #endif
 
+/* Answers every later @syscall_nr call with the filter return @action. */
+static int
+filter_syscall (long    syscall_nr,
+                guint32 action)
+{
+#ifdef CAM_TEST_AUDIT_ARCH
+  struct sock_filter filter[] = {
+    CHECK_ARCH_AND_NR (syscall_nr),
+    BPF_STMT (BPF_RET | BPF_K, action),
+  };
+
+  return install_filter (filter, G_N_ELEMENTS (filter));
+#else
+  errno = ENOTSUP;
+  return -1;
+#endif
+}
+
 /**
  * cam_test_seccomp_fail_syscall:
  * @syscall_nr: a native system call number (`__NR_…`)
@@ -115,17 +149,8 @@ int
 cam_test_seccomp_fail_syscall (long syscall_nr,
                                int  errnum)
 {
-#ifdef CAM_TEST_AUDIT_ARCH
-  struct sock_filter filter[] = {
-    CHECK_ARCH_AND_NR (syscall_nr),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (errnum & SECCOMP_RET_DATA)),
-  };
-
-  return install_filter (filter, G_N_ELEMENTS (filter));
-#else
-  errno = ENOTSUP;
-  return -1;
-#endif
+  return filter_syscall (syscall_nr,
+                         SECCOMP_RET_ERRNO | (errnum & SECCOMP_RET_DATA));
 }
 
 /**
@@ -142,17 +167,7 @@ cam_test_seccomp_fail_syscall (long syscall_nr,
 int
 cam_test_seccomp_trap_syscall (long syscall_nr)
 {
-#ifdef CAM_TEST_AUDIT_ARCH
-  struct sock_filter filter[] = {
-    CHECK_ARCH_AND_NR (syscall_nr),
-    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_TRAP),
-  };
-
-  return install_filter (filter, G_N_ELEMENTS (filter));
-#else
-  errno = ENOTSUP;
-  return -1;
-#endif
+  return filter_syscall (syscall_nr, SECCOMP_RET_TRAP);
 }
 
 /**

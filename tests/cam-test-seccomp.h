@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define CAM_TEST_PIDFD_GET_INFO_TYPE_NR ((0xFF << 8) | 11)
 
 gboolean cam_test_seccomp_supported     (void);
+gboolean cam_test_skip_unless_seccomp   (void);
 int      cam_test_seccomp_fail_syscall  (long     syscall_nr,
                                          int      errnum);
 int      cam_test_seccomp_trap_syscall  (long     syscall_nr);

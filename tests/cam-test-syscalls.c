@@ -84,18 +84,13 @@ result (long r)
   return r < 0 ? errno : 0;
 }
 
-/* A raw fork-like clone with @flags, whose child exits at once. */
+/* After a raw fork-like call that returned @pid: the child exits at once,
+ * the parent reaps it.  Returns the call's errno, or 0 if it forked. */
 static int
-try_clone (unsigned long flags)
+reap_forked (long pid)
 {
-  long pid;
   int status;
 
-#if defined(__s390__) || defined(__CRIS__)
-  pid = syscall (SYS_clone, NULL, flags | SIGCHLD, NULL, NULL, NULL);
-#else
-  pid = syscall (SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-#endif
   if (pid == 0)
     _exit (0);
   if (pid < 0)
@@ -103,6 +98,20 @@ try_clone (unsigned long flags)
   if (waitpid ((pid_t) pid, &status, 0) < 0)
     return errno;
   return 0;
+}
+
+/* A raw fork-like clone with @flags, whose child exits at once. */
+static int
+try_clone (unsigned long flags)
+{
+  long pid;
+
+#if defined(__s390__) || defined(__CRIS__)
+  pid = syscall (SYS_clone, NULL, flags | SIGCHLD, NULL, NULL, NULL);
+#else
+  pid = syscall (SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+#endif
+  return reap_forked (pid);
 }
 
 static int
@@ -121,18 +130,9 @@ static int
 attack_clone3 (void)
 {
   struct clone_args ca = { .exit_signal = SIGCHLD };
-  long pid;
-  int status;
 
   /* Without CLONE_VM and a stack, the child returns here like fork(). */
-  pid = syscall (SYS_clone3, &ca, sizeof ca);
-  if (pid == 0)
-    _exit (0);
-  if (pid < 0)
-    return errno;
-  if (waitpid ((pid_t) pid, &status, 0) < 0)
-    return errno;
-  return 0;
+  return reap_forked (syscall (SYS_clone3, &ca, sizeof ca));
 }
 
 /* Re-entering our own user namespace is EINVAL before any permission

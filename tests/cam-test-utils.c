@@ -11,10 +11,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sched.h>
 #include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -103,6 +105,111 @@ cam_test_become_unprivileged (void)
   g_assert_no_errno (setresgid (65534, 65534, 65534));
   g_assert_no_errno (setresuid (65534, 65534, 65534));
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 1, 0, 0, 0));
+}
+
+/**
+ * cam_test_process_new:
+ * @flags: the flags to set
+ *
+ * Returns: (transfer full): a new #CamProcess with @flags set
+ */
+CamProcess *
+cam_test_process_new (CamProcessFlags flags)
+{
+  CamProcess *process = cam_process_new ();
+
+  cam_process_set_flags (process, flags);
+  return process;
+}
+
+/**
+ * cam_test_skip_unless_root:
+ * @why: what the test needs root for
+ *
+ * Skips the current test, giving @why as the reason, unless the caller is
+ * root.  Use it as `if (cam_test_skip_unless_root ("…")) return;`.
+ *
+ * Returns: %TRUE if the test was skipped
+ */
+gboolean
+cam_test_skip_unless_root (const char *why)
+{
+  g_autofree char *msg = NULL;
+
+  if (geteuid () == 0)
+    return FALSE;
+  msg = g_strdup_printf ("needs root: %s", why);
+  g_test_skip (msg);
+  return TRUE;
+}
+
+/**
+ * cam_test_userns_enabled:
+ *
+ * Returns: whether unprivileged user namespaces may be created here
+ *   (user.max_user_namespaces is above 0)
+ */
+gboolean
+cam_test_userns_enabled (void)
+{
+  g_autofree char *max = NULL;
+
+  return g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max,
+                              NULL, NULL) &&
+         g_ascii_strtoll (max, NULL, 10) > 0;
+}
+
+/**
+ * cam_test_skip_unless_userns:
+ *
+ * Skips the current test unless cam_test_userns_enabled().
+ *
+ * Returns: %TRUE if the test was skipped
+ */
+gboolean
+cam_test_skip_unless_userns (void)
+{
+  if (cam_test_userns_enabled ())
+    return FALSE;
+  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
+  return TRUE;
+}
+
+/**
+ * cam_test_skip_unless_public:
+ * @path: (type filename): a program of the build tree
+ *
+ * Skips the current test unless another uid (a SANDBOX child of root, a
+ * test that drops its ids) could execute @path: every directory above it
+ * must be searchable by others.
+ *
+ * Returns: %TRUE if the test was skipped
+ */
+gboolean
+cam_test_skip_unless_public (const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *dir = g_canonicalize_filename (path, NULL);
+
+  for (;;)
+    {
+      struct stat st;
+      char *slash;
+
+      g_assert_no_errno (stat (dir, &st));
+      if (!(st.st_mode & S_IXOTH))
+        {
+          g_autofree char *msg = g_strdup_printf ("%s is not searchable by other users, who could not run %s",
+                                                  dir, name);
+
+          g_test_skip (msg);
+          return TRUE;
+        }
+      if (g_str_equal (dir, "/"))
+        return FALSE;
+      slash = strrchr (dir, '/');
+      slash[slash == dir ? 1 : 0] = '\0';
+    }
 }
 
 /**

@@ -51,6 +51,12 @@ gboolean    cam_test_in_subprocess        (void);
 void        cam_test_become_unprivileged  (void);
 void        cam_test_warm_up              (void);
 
+CamProcess *cam_test_process_new          (CamProcessFlags   flags);
+gboolean    cam_test_skip_unless_root     (const char       *why);
+gboolean    cam_test_userns_enabled       (void);
+gboolean    cam_test_skip_unless_userns   (void);
+gboolean    cam_test_skip_unless_public   (const char       *path);
+
 const char *cam_test_helper_path          (void);
 gboolean    cam_test_start_helper         (CamProcess       *process,
                                            const int        *fds,

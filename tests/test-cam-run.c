@@ -52,20 +52,29 @@ cam_run_path (void)
   return path;
 }
 
-/* Runs cam-run with @args (NULL-terminated) and waits for it. */
-static void
-run_argv (CamRunResult       *result,
-          const char * const *args)
+/* The command line cam-run @args (NULL-terminated); the strings are
+ * borrowed. */
+static GPtrArray *
+cam_run_argv (const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-  gboolean ok;
+  GPtrArray *argv = g_ptr_array_new ();
 
   g_ptr_array_add (argv, (char *) cam_run_path ());
   for (gsize i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
+/* Runs cam-run with @args (NULL-terminated) and waits for it. */
+static void
+run_argv (CamRunResult       *result,
+          const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = cam_run_argv (args);
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  gboolean ok;
 
   /* LEAVE_DESCRIPTORS_OPEN: the --fd tests give cam-run fds of ours. */
   ok = g_spawn_sync (NULL, (char **) argv->pdata, NULL,
@@ -417,15 +426,10 @@ static GPid
 spawn_cam_run (const char * const *args,
                int                *out_fd)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GPtrArray) argv = cam_run_argv (args);
   g_autoptr(GError) error = NULL;
   GPid pid;
   gboolean ok;
-
-  g_ptr_array_add (argv, (char *) cam_run_path ());
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
 
   ok = g_spawn_async_with_pipes (NULL, (char **) argv->pdata, NULL,
                                  G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,

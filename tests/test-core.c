@@ -1163,11 +1163,8 @@ test_foreign_reaper_no_info (void)
   g_test_summary ("Without PIDFD_GET_INFO, a child reaped by someone else "
                   "reports UNKNOWN and -1, once, without hanging.");
 
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("No seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 
@@ -1576,11 +1573,8 @@ test_fallback (gconstpointer data)
   const FallbackCase *fc = data;
   long r;
 
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("No seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 

@@ -52,38 +52,6 @@ payload_path (void)
   return path;
 }
 
-static gboolean
-userns_enabled (void)
-{
-  g_autofree char *max = NULL;
-
-  return g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max,
-                              NULL, NULL) &&
-         g_ascii_strtoll (max, NULL, 10) > 0;
-}
-
-/* Whether uid 65534 can run the payload: every directory above it must be
- * searchable by others. */
-static gboolean
-payload_public (void)
-{
-  g_autofree char *path = g_canonicalize_filename (payload_path (), NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      g_assert_no_errno (stat (path, &st));
-      if (!(st.st_mode & S_IXOTH))
-        return FALSE;
-      if (g_str_equal (path, "/"))
-        return TRUE;
-      slash = strrchr (path, '/');
-      slash[slash == path ? 1 : 0] = '\0';
-    }
-}
-
 static CamProcess *
 files_process_new (void)
 {
@@ -595,22 +563,15 @@ run_files_test (gconstpointer data)
 {
   const FilesTest *test = data;
 
-  if (test->caller != CALLER_UNPRIVILEGED && geteuid () != 0)
-    {
-      g_test_skip ("needs root");
-      return;
-    }
-  if (!userns_enabled ())
-    {
-      g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-      return;
-    }
+  if (test->caller != CALLER_UNPRIVILEGED &&
+      cam_test_skip_unless_root ("the root callers are root"))
+    return;
+  if (cam_test_skip_unless_userns ())
+    return;
+  /* A root test of the unprivileged caller drops to uid 65534. */
   if (test->caller == CALLER_UNPRIVILEGED && geteuid () == 0 &&
-      !payload_public ())
-    {
-      g_test_skip ("uid 65534 cannot run the payload from this build tree");
-      return;
-    }
+      cam_test_skip_unless_public (payload_path ()))
+    return;
 
   /* The root-mapped caller runs in the test process itself, so that a
    * valgrind run of the test (which does not follow children) covers

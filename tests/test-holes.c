@@ -42,6 +42,10 @@
 
 #include "cam-test-utils.h"
 
+/* Why the root cases need root. */
+static const char * const why_root =
+  "the attack is on a root caller, or needs another uid";
+
 /* How many SANDBOX spawns the memory attacker gets to watch; the hole it
  * looks for opened within a few. */
 #define MEM_SPAWNS 300
@@ -96,60 +100,23 @@ attacker_path (void)
 }
 
 static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root: the attack is on a root caller, or needs another uid");
-  return TRUE;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  g_autofree char *max = NULL;
-
-  if (g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max, NULL,
-                           NULL) &&
-      g_ascii_strtoll (max, NULL, 10) > 0)
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
-}
-
-/* A SANDBOX child of root, or a test that drops its ids, runs as another
- * uid, which must be able to execute the attacker: every directory above
- * it must be searchable by others. */
-static gboolean
-skip_unless_attacker_public (void)
-{
-  g_autofree char *path = g_canonicalize_filename (attacker_path (), NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      g_assert_no_errno (stat (path, &st));
-      if (!(st.st_mode & S_IXOTH))
-        {
-          g_autofree char *msg = g_strdup_printf ("%s is not searchable by other users, who could not run the attacker",
-                                                  path);
-
-          g_test_skip (msg);
-          return TRUE;
-        }
-      if (g_str_equal (path, "/"))
-        return FALSE;
-      slash = strrchr (path, '/');
-      slash[slash == path ? 1 : 0] = '\0';
-    }
-}
-
-static gboolean
 skip_unless_sandbox (void)
 {
-  return skip_unless_userns () || skip_unless_attacker_public ();
+  return cam_test_skip_unless_userns () ||
+         cam_test_skip_unless_public (attacker_path ());
+}
+
+/* The start of an attack: skips it unless a SANDBOX child can run the
+ * attacker (and, if @as_root, unless we are root), else runs it again in a
+ * g_test_trap_subprocess() child.  Returns: TRUE in that child, which must
+ * run the attack. */
+static gboolean
+begin_attack (gboolean as_root)
+{
+  if ((as_root && cam_test_skip_unless_root (why_root)) ||
+      skip_unless_sandbox ())
+    return FALSE;
+  return cam_test_in_subprocess ();
 }
 
 /* Switches to @uid and @gid with no supplementary groups, and makes the
@@ -626,8 +593,7 @@ check_mem (uid_t uid,
 static void
 test_mem_root_sandbox (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   check_mem (65534, 65534, FALSE);
@@ -637,8 +603,7 @@ test_mem_root_sandbox (void)
 static void
 test_mem_set_user (void)
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   check_mem (1000, 1000, TRUE);
@@ -695,8 +660,7 @@ test_dumpable_non_dumpable_caller (void)
   DumpablePoller poller;
   guint n_done = 0;
 
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
@@ -781,8 +745,7 @@ test_dumpable_threads (void)
   guint n_failed;
   int n_seen;
 
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  if (!begin_attack (TRUE))
     return;
 
   g_assert_cmpint (get_dumpable (), ==, 1);
@@ -812,7 +775,7 @@ test_dumpable_unprivileged_non_dumpable (void)
   guint n_done = 0;
   int n_seen;
 
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
+  if (!begin_attack (FALSE))
     return;
 
   cam_test_become_unprivileged ();
@@ -848,10 +811,12 @@ test_dumpable_unprivileged_non_dumpable (void)
 
 #define INJECTED "echo cam-test-holes-injected\n"
 
+/* A root caller's child, given the caller's terminal on stdin; or that of
+ * an @unprivileged caller. */
 static void
-check_tiocsti (void)
+check_tiocsti (gboolean unprivileged)
 {
-  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autoptr(CamProcess) process = NULL;
   g_autofree char *report = NULL, *legacy = NULL;
   g_autofree char *ctty = NULL, *pushed = NULL, *pushed_tty = NULL;
   g_autofree char *pushed_sctty = NULL;
@@ -860,6 +825,10 @@ check_tiocsti (void)
   char queued[256];
   gssize n_queued;
   int master, slave, code, n_pending = -1;
+
+  if (unprivileged)
+    cam_test_become_unprivileged ();
+  process = sandbox_new ();
 
   /* Closing the master hangs up our controlling terminal. */
   signal (SIGHUP, SIG_IGN);
@@ -917,27 +886,6 @@ check_tiocsti (void)
   assert_attempt_failed (report, "sctty-steal");
   pushed_sctty = report_lookup (report, "tiocsti-sctty");
   g_assert_null (pushed_sctty);
-}
-
-/* A root caller's child, given the caller's terminal on stdin. */
-static void
-test_tiocsti_root (void)
-{
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
-    return;
-
-  check_tiocsti ();
-}
-
-static void
-test_tiocsti_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  cam_test_become_unprivileged ();
-  check_tiocsti ();
 }
 
 /* pdeathsig: nothing outlives the thread that started it */
@@ -1048,7 +996,8 @@ middle_parent_run (EscapePipe *pipes,
  * forks a setsid() child that double-forks ("fork"), and one that only
  * clears it ("nofork").  Once all are set, the middle parent is killed:
  * every process that holds a pipe must then die, which EOF on each pipe
- * shows. */
+ * shows.  If @unprivileged, the middle parent drops to 65534 (when we are
+ * root); the test stays root to find and kill survivors. */
 static void
 check_pdeathsig (gboolean unprivileged)
 {
@@ -1119,27 +1068,6 @@ check_pdeathsig (gboolean unprivileged)
     }
 }
 
-static void
-test_pdeathsig_root (void)
-{
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
-    return;
-
-  check_pdeathsig (FALSE);
-}
-
-/* The middle parent drops to 65534 (when we are root); the test stays
- * root to find and kill survivors. */
-static void
-test_pdeathsig_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  check_pdeathsig (TRUE);
-}
-
 /* exit-status: what the fix must keep */
 
 static void
@@ -1161,9 +1089,27 @@ set_flag (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Starts the attacker's sleep mode and waits until it says it is ready. */
+static void
+start_ready_attacker (CamProcess *process)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ready_arg = NULL, *line = NULL;
+  int ready[2];
+
+  cam_test_pipe (ready);
+  ready_arg = g_strdup_printf ("%d", ready[1]);
+  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
+                                 ready_arg, NULL));
+  g_assert_no_error (error);
+  g_assert_no_errno (close (ready[1]));
+  line = cam_test_read_line (ready[0]);
+  g_assert_cmpstr (line, ==, "ready");
+  g_assert_no_errno (close (ready[0]));
+}
+
 /* The status of a SANDBOX child is still reported exactly: an exit code,
  * a fault, a kill from outside; and terminate completes. */
-
 static void
 test_exit_status (void)
 {
@@ -1173,8 +1119,6 @@ test_exit_status (void)
   g_autoptr(GSource) timeout = NULL;
   CamTestFinished finished;
   gboolean timed_out = FALSE;
-  int ready[2];
-  g_autofree char *ready_arg = NULL, *line = NULL;
   int signum;
 
   if (skip_unless_sandbox ())
@@ -1193,32 +1137,14 @@ test_exit_status (void)
                                  SIGSEGV);
 
   /* Killed from outside. */
-  cam_test_pipe (ready);
-  ready_arg = g_strdup_printf ("%d", ready[1]);
-  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
-                                 ready_arg, NULL));
-  g_assert_no_error (error);
-  g_assert_no_errno (close (ready[1]));
-  line = cam_test_read_line (ready[0]);
-  g_assert_cmpstr (line, ==, "ready");
-  g_assert_no_errno (close (ready[0]));
+  start_ready_attacker (process);
   cam_process_kill (process);
   cam_test_finished_assert_exit (&finished, CAM_PROCESS_EXIT_STATUS_SIGNAL_EXIT,
                                  SIGKILL);
 
   /* terminate: SIGTERM, or SIGKILL once it has had 100 ms (an init
    * process ignores a SIGTERM it has no handler for). */
-  g_clear_pointer (&line, g_free);
-  g_clear_pointer (&ready_arg, g_free);
-  cam_test_pipe (ready);
-  ready_arg = g_strdup_printf ("%d", ready[1]);
-  g_assert_true (start_attacker (process, &ready[1], 1, &error, "sleep",
-                                 ready_arg, NULL));
-  g_assert_no_error (error);
-  g_assert_no_errno (close (ready[1]));
-  line = cam_test_read_line (ready[0]);
-  g_assert_cmpstr (line, ==, "ready");
-  g_assert_no_errno (close (ready[0]));
+  start_ready_attacker (process);
 
   cam_process_terminate_async (process, 100, NULL, store_result, &result);
   timeout = g_timeout_source_new (CAM_TEST_TIMEOUT_MS);
@@ -1362,37 +1288,24 @@ check_kill (gboolean unprivileged)
   assert_attempt_failed (report->str, "kill-all-probe");
 }
 
-static void
-test_kill_root (void)
-{
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
-    return;
-
-  check_kill (FALSE);
-}
-
-static void
-test_kill_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  check_kill (TRUE);
-}
-
 /* ipc: no System V IPC object nor POSIX message queue of the host */
 
+/* A root caller's 0600 segment and queue; or, if @unprivileged, those of a
+ * caller of the child's own host uid. */
 static void
-check_ipc (void)
+check_ipc (gboolean unprivileged)
 {
-  g_autoptr(CamProcess) process = sandbox_new ();
+  g_autoptr(CamProcess) process = NULL;
   g_autofree char *report = NULL, *key_arg = NULL, *shmid_arg = NULL;
   g_autofree char *mq_name = NULL;
   CamProcessExitStatus status;
   key_t key;
   int shmid, errsv, code;
   mqd_t mq;
+
+  if (unprivileged)
+    cam_test_become_unprivileged ();
+  process = sandbox_new ();
 
   do
     {
@@ -1430,26 +1343,35 @@ check_ipc (void)
   assert_attempt_failed (report, "mq_open");
 }
 
-/* A root caller's 0600 segment and queue. */
-static void
-test_ipc_root (void)
+/* The holes tried from a root caller and from an unprivileged one. */
+typedef struct
 {
-  if (skip_unless_root () || skip_unless_sandbox () ||
-      !cam_test_in_subprocess ())
+  const char  *path;
+  void       (*check) (gboolean unprivileged);
+  gboolean     unprivileged;
+} HoleCase;
+
+static const HoleCase hole_cases[] = {
+  { "/process/holes/tiocsti/root", check_tiocsti, FALSE },
+  { "/process/holes/tiocsti/unprivileged", check_tiocsti, TRUE },
+  { "/process/holes/pdeathsig/root", check_pdeathsig, FALSE },
+  { "/process/holes/pdeathsig/unprivileged", check_pdeathsig, TRUE },
+  { "/process/holes/kill/root", check_kill, FALSE },
+  { "/process/holes/kill/unprivileged", check_kill, TRUE },
+  { "/process/holes/ipc/root", check_ipc, FALSE },
+  { "/process/holes/ipc/unprivileged", check_ipc, TRUE },
+};
+
+/* Runs a HoleCase in a g_test_trap_subprocess() child. */
+static void
+run_hole_case (gconstpointer data)
+{
+  const HoleCase *hole = data;
+
+  if (!begin_attack (!hole->unprivileged))
     return;
 
-  check_ipc ();
-}
-
-/* A caller of the child's own host uid. */
-static void
-test_ipc_unprivileged (void)
-{
-  if (skip_unless_sandbox () || !cam_test_in_subprocess ())
-    return;
-
-  cam_test_become_unprivileged ();
-  check_ipc ();
+  hole->check (hole->unprivileged);
 }
 
 int
@@ -1465,17 +1387,9 @@ main (int   argc,
   g_test_add_func ("/process/holes/dumpable/threads", test_dumpable_threads);
   g_test_add_func ("/process/holes/dumpable/unprivileged-non-dumpable",
                    test_dumpable_unprivileged_non_dumpable);
-  g_test_add_func ("/process/holes/tiocsti/root", test_tiocsti_root);
-  g_test_add_func ("/process/holes/tiocsti/unprivileged",
-                   test_tiocsti_unprivileged);
-  g_test_add_func ("/process/holes/pdeathsig/root", test_pdeathsig_root);
-  g_test_add_func ("/process/holes/pdeathsig/unprivileged",
-                   test_pdeathsig_unprivileged);
+  for (gsize i = 0; i < G_N_ELEMENTS (hole_cases); i++)
+    g_test_add_data_func (hole_cases[i].path, &hole_cases[i], run_hole_case);
   g_test_add_func ("/process/holes/exit-status", test_exit_status);
-  g_test_add_func ("/process/holes/kill/root", test_kill_root);
-  g_test_add_func ("/process/holes/kill/unprivileged", test_kill_unprivileged);
-  g_test_add_func ("/process/holes/ipc/root", test_ipc_root);
-  g_test_add_func ("/process/holes/ipc/unprivileged", test_ipc_unprivileged);
 
   return g_test_run ();
 }

@@ -20,65 +20,9 @@
 
 #include "cam-test-utils.h"
 
-static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root (CAP_SETUID, CAP_SETGID, and root-owned files to protect)");
-  return TRUE;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  g_autofree char *max = NULL;
-
-  if (g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max, NULL,
-                           NULL) &&
-      g_ascii_strtoll (max, NULL, 10) > 0)
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
-}
-
-/* A child that is not root must be able to execute the helper: every
- * directory above it must be searchable by others. */
-static gboolean
-skip_unless_helper_public (void)
-{
-  g_autofree char *path = g_canonicalize_filename (cam_test_helper_path (),
-                                                   NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      g_assert_no_errno (stat (path, &st));
-      if (!(st.st_mode & S_IXOTH))
-        {
-          g_autofree char *msg = g_strdup_printf ("%s is not searchable by other users, who could not run the helper",
-                                                  path);
-
-          g_test_skip (msg);
-          return TRUE;
-        }
-      if (g_str_equal (path, "/"))
-        return FALSE;
-      slash = strrchr (path, '/');
-      slash[slash == path ? 1 : 0] = '\0';
-    }
-}
-
-static CamProcess *
-process_new_with_flags (CamProcessFlags flags)
-{
-  CamProcess *process = cam_process_new ();
-
-  cam_process_set_flags (process, flags);
-  return process;
-}
+/* Why the root cases need root. */
+static const char * const why_root =
+  "CAP_SETUID, CAP_SETGID, and root-owned files to protect";
 
 /* "         0      65534          1\n" → "0 65534 1" */
 static char *
@@ -156,8 +100,8 @@ test_sandbox_root (void)
   g_autofree char *read_plain = NULL, *create_plain = NULL;
   g_autofree char *ids = NULL;
 
-  if (skip_unless_root () || skip_unless_userns () ||
-      skip_unless_helper_public ())
+  if (cam_test_skip_unless_root (why_root) || cam_test_skip_unless_userns () ||
+      cam_test_skip_unless_public (cam_test_helper_path ()))
     return;
 
   dir = g_dir_make_tmp ("cam-test-identity-XXXXXX", NULL);
@@ -173,7 +117,7 @@ test_sandbox_root (void)
 
   /* Bound into its root writable, so that only its host identity stands
    * in its way. */
-  sandboxed = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  sandboxed = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_bind_path (sandboxed, dir, NULL, TRUE);
   read_sandboxed = cam_test_run_helper_report (sandboxed, "try-open", secret,
                                                NULL);
@@ -210,7 +154,8 @@ test_set_user (void)
   g_autoptr(CamProcess) plain = cam_process_new ();
   g_autofree char *status = NULL, *plain_status = NULL;
 
-  if (skip_unless_root () || skip_unless_helper_public () ||
+  if (cam_test_skip_unless_root (why_root) ||
+      cam_test_skip_unless_public (cam_test_helper_path ()) ||
       !cam_test_in_subprocess ())
     return;
 
@@ -238,11 +183,11 @@ test_set_user_sandbox (void)
   g_autofree char *ids = NULL, *uid_map = NULL, *gid_map = NULL;
   g_autofree char *uid_line = NULL, *gid_line = NULL;
 
-  if (skip_unless_root () || skip_unless_userns () ||
-      skip_unless_helper_public ())
+  if (cam_test_skip_unless_root (why_root) || cam_test_skip_unless_userns () ||
+      cam_test_skip_unless_public (cam_test_helper_path ()))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (process, 1000, 1001);
   ids = cam_test_run_helper_report (process, "print-ids", NULL);
   g_assert_cmpstr (ids, ==, "uid 0 0 0\ngid 0 0 0\ngroups 0\n");
@@ -264,10 +209,10 @@ test_set_user_root_sandbox (void)
   g_autoptr(CamProcess) process = NULL;
   g_autofree char *uid_map = NULL, *uid_line = NULL;
 
-  if (skip_unless_root () || skip_unless_userns ())
+  if (cam_test_skip_unless_root (why_root) || cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (process, 0, 0);
   uid_map = cam_test_run_helper_report (process, "print-file",
                                         "/proc/self/uid_map", NULL);
@@ -285,12 +230,13 @@ test_unprivileged_sandbox (void)
   g_autofree char *expected_gids = NULL, *session = NULL;
   g_auto(GStrv) session_ids = NULL;
 
-  if (skip_unless_userns () || skip_unless_helper_public () ||
+  if (cam_test_skip_unless_userns () ||
+      cam_test_skip_unless_public (cam_test_helper_path ()) ||
       !cam_test_in_subprocess ())
     return;
 
   cam_test_become_unprivileged ();
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   ids = cam_test_run_helper_report (process, "print-ids", NULL);
   g_assert_cmpstr (ids, ==, "uid 0 0 0\ngid 0 0 0\ngroups 0\n");
 
@@ -368,7 +314,7 @@ test_unprivileged_isolate_pid (void)
     return;
 
   cam_test_become_unprivileged ();
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_PID);
   g_assert_false (cam_test_start_helper (process, NULL, 0, &error, "exit",
                                          "0", NULL));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
@@ -388,8 +334,9 @@ test_dumpable_kept (void)
   g_autoptr(CamProcess) mapping = NULL;
   g_autofree char *report = NULL, *mapped = NULL;
 
-  if (skip_unless_root () || skip_unless_userns () ||
-      skip_unless_helper_public () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_root (why_root) || cam_test_skip_unless_userns () ||
+      cam_test_skip_unless_public (cam_test_helper_path ()) ||
+      !cam_test_in_subprocess ())
     return;
 
   /* An id switch alone. */
@@ -400,7 +347,7 @@ test_dumpable_kept (void)
 
   /* A user namespace, our own ids kept. */
   g_assert_no_errno (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0));
-  mapping = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  mapping = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (mapping, 0, 0);
   mapped = cam_test_run_helper_report (mapping, "print-ids", NULL);
   g_assert_cmpint (prctl (PR_GET_DUMPABLE, 0, 0, 0, 0), ==, 0);

@@ -28,42 +28,9 @@
 #include "cam-test-seccomp.h"
 #include "cam-test-utils.h"
 
-static CamProcess *
-process_new_with_flags (CamProcessFlags flags)
-{
-  CamProcess *process = cam_process_new ();
-
-  cam_process_set_flags (process, flags);
-  return process;
-}
-
-static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root: a namespace without a user namespace needs CAP_SYS_ADMIN");
-  return TRUE;
-}
-
-static gboolean
-userns_enabled (void)
-{
-  g_autofree char *max = NULL;
-
-  return g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max,
-                              NULL, NULL) &&
-         g_ascii_strtoll (max, NULL, 10) > 0;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  if (userns_enabled ())
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
-}
+/* Why the root cases need root. */
+static const char * const why_root =
+  "a namespace without a user namespace needs CAP_SYS_ADMIN";
 
 /* Asserts which namespaces of the child (print-ns) differ from ours. */
 static void
@@ -174,10 +141,10 @@ test_isolate_user (void)
   g_autofree char *ns = NULL, *ids = NULL, *map = NULL, *line = NULL;
   g_autofree char *expected = NULL, *setgroups = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_USER);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_USER);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "user");
 
@@ -202,10 +169,10 @@ test_isolate_net (void)
   g_autoptr(CamProcess) process = NULL;
   g_autofree char *ns = NULL, *ifs = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_NET);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_NET);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "net");
   ifs = cam_test_run_helper_report (process, "print-netifs", NULL);
@@ -218,10 +185,10 @@ test_isolate_ipc (void)
   g_autoptr(CamProcess) process = NULL;
   g_autofree char *ns = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_IPC);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_IPC);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "ipc");
 }
@@ -233,10 +200,10 @@ test_isolate_pid (void)
   g_autofree char *ns = NULL, *session = NULL;
   g_auto(GStrv) ids = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_PID);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "pid");
 
@@ -257,7 +224,7 @@ test_isolate_pid_signals (void)
   CamTestFinished finished;
   int p[2];
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
   if (pidfd_send_signal (-1, 0, NULL, 0) < 0 && errno == ENOSYS)
     {
@@ -266,8 +233,8 @@ test_isolate_pid_signals (void)
     }
 
   /* DIE_WITH_PARENT: a failed assertion must not leave the helper behind. */
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_PID |
-                                    CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_PID |
+                                  CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
   cam_test_finished_watch (&finished, process);
   cam_test_pipe (p);
   ready_arg = g_strdup_printf ("%d", p[1]);
@@ -304,7 +271,7 @@ test_isolate_mount (void)
   CamTestFinished finished;
   int p[2], in[2];
 
-  if (skip_unless_root () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
 
   dir = g_dir_make_tmp ("cam-test-mount-XXXXXX", NULL);
@@ -316,7 +283,7 @@ test_isolate_mount (void)
   g_assert_no_errno (mount ("none", dir, NULL, MS_SHARED, NULL));
   g_assert_no_errno (g_mkdir (sub, 0755));
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "mnt");
 
@@ -355,7 +322,7 @@ test_no_new_privs (void)
   g_autoptr(CamProcess) plain = cam_process_new ();
   g_autofree char *own = NULL, *nnp = NULL, *inherited = NULL;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_NO_NEW_PRIVS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_NO_NEW_PRIVS);
   nnp = cam_test_run_helper_report (process, "print-status", "NoNewPrivs",
                                     NULL);
   g_assert_cmpstr (nnp, ==, "NoNewPrivs 1\n");
@@ -378,7 +345,7 @@ test_new_session (void)
   g_autofree char *out = NULL, *plain_out = NULL, *own_sid = NULL;
   g_auto(GStrv) ids = NULL, plain_ids = NULL;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_NEW_SESSION);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_NEW_SESSION);
   out = cam_test_run_helper_report (process, "print-session", NULL);
   ids = g_strsplit (g_strstrip (out), " ", -1);
   g_assert_cmpstr (ids[1], ==, ids[0]);   /* sid == pid */
@@ -409,7 +376,7 @@ spawn_grandchild (CamProcessFlags  flags,
   g_assert_no_errno (middle);
   if (middle == 0)
     {
-      g_autoptr(CamProcess) process = process_new_with_flags (flags);
+      g_autoptr(CamProcess) process = cam_test_process_new (flags);
       g_autofree char *ready = NULL, *ready_arg = NULL;
       int r[2];
 
@@ -498,7 +465,7 @@ test_die_with_parent (void)
 static void
 test_die_with_parent_isolate_pid (void)
 {
-  if (skip_unless_root () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
   check_die_with_parent (CAM_PROCESS_FLAGS_ISOLATE_PID);
 }
@@ -529,7 +496,7 @@ test_inherit_fds (void)
   cloexec_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   g_assert_no_errno (cloexec_fd);
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_INHERIT_FDS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_INHERIT_FDS);
   with = cam_test_run_helper_report (process, "list-fds", NULL);
   g_assert_true (lists_fd (with, open_fd));
   g_assert_false (lists_fd (with, cloexec_fd));
@@ -811,7 +778,7 @@ test_rlimit_sandbox (void)
       g_test_skip ("needs root: only a root caller's SANDBOX child changes host uid");
       return;
     }
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
   if (!has_cap_sys_resource ())
     {
@@ -834,7 +801,7 @@ test_rlimit_sandbox (void)
                               above, above);
   g_assert_cmpstr (raised, ==, expected);
 
-  sandboxed = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  sandboxed = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   g_assert_true (cam_process_set_rlimit (sandboxed, RLIMIT_MSGQUEUE, above,
                                          above, &error));
   assert_start_fails (sandboxed, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
@@ -956,11 +923,8 @@ test_cgroup_no_clone3 (void)
       g_test_skip ("no cgroup v2 hierarchy is mounted");
       return;
     }
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 
@@ -991,7 +955,7 @@ test_userns_disabled (void)
   g_autofree char *uid_map = NULL, *gid_map = NULL;
   const char *why = "user namespaces are disabled on this system (user.max_user_namespaces is 0)";
 
-  if (skip_unless_userns () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_userns () || !cam_test_in_subprocess ())
     return;
 
   /* Supplementary groups could not be dropped in there (setgroups is
@@ -1007,7 +971,7 @@ test_userns_disabled (void)
   write_proc ("/proc/sys/user/max_user_namespaces", "0");
 
   /* We are uid 0 in here; ask for it, as nobody is not mapped. */
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   cam_process_set_user (process, 0, 0);
   assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, why);
 
@@ -1026,19 +990,16 @@ test_userns_forbidden (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone3, EPERM));
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone, EPERM));
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   assert_start_fails (process, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
                       "user namespaces are not permitted here");
 }
@@ -1061,10 +1022,10 @@ test_sandbox (void)
                              CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS;
 
   g_assert_cmpint (CAM_PROCESS_FLAGS_SANDBOX & expected, ==, expected);
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_SANDBOX);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_SANDBOX);
   ns = cam_test_run_helper_report (process, "print-ns", NULL);
   assert_namespaces (ns, "user net ipc pid mnt");
   /* Pid 1 of its namespace, leader of a session of its own. */
@@ -1101,7 +1062,7 @@ test_no_leaks (void)
       g_autofree char *report = NULL;
       int p[2];
 
-      if (userns_enabled ())
+      if (cam_test_userns_enabled ())
         cam_process_set_flags (process, CAM_PROCESS_FLAGS_SANDBOX |
                                         CAM_PROCESS_FLAGS_NEW_SESSION);
       g_assert_true (cam_process_set_rlimit (process, RLIMIT_CORE, 0, 0,

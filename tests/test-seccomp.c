@@ -29,6 +29,10 @@
 #include "cam-test-seccomp.h"
 #include "cam-test-utils.h"
 
+/* Why the root cases need root. */
+static const char * const why_root =
+  "the kernel answers EPERM to many of the attacks of an unprivileged caller, filter or not";
+
 /* What RESTRICT_SYSCALLS refuses with EPERM. */
 static const char * const refused[] = {
   "unshare-user", "clone-newuser", "setns-user",
@@ -60,65 +64,6 @@ syscalls_path (void)
                                                      "cam-test-syscalls",
                                                      NULL));
   return path;
-}
-
-static gboolean
-skip_unless_root (void)
-{
-  if (geteuid () == 0)
-    return FALSE;
-  g_test_skip ("needs root: the kernel answers EPERM to many of the attacks of an unprivileged caller, filter or not");
-  return TRUE;
-}
-
-static gboolean
-skip_unless_userns (void)
-{
-  g_autofree char *max = NULL;
-
-  if (g_file_get_contents ("/proc/sys/user/max_user_namespaces", &max, NULL,
-                           NULL) &&
-      g_ascii_strtoll (max, NULL, 10) > 0)
-    return FALSE;
-  g_test_skip ("user namespaces are disabled here (user.max_user_namespaces)");
-  return TRUE;
-}
-
-/* A child that is not root must be able to execute the payload: every
- * directory above it must be searchable by others. */
-static gboolean
-skip_unless_payload_public (void)
-{
-  g_autofree char *path = g_canonicalize_filename (syscalls_path (), NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      g_assert_no_errno (stat (path, &st));
-      if (!(st.st_mode & S_IXOTH))
-        {
-          g_autofree char *msg = g_strdup_printf ("%s is not searchable by other users, who could not run the payload",
-                                                  path);
-
-          g_test_skip (msg);
-          return TRUE;
-        }
-      if (g_str_equal (path, "/"))
-        return FALSE;
-      slash = strrchr (path, '/');
-      slash[slash == path ? 1 : 0] = '\0';
-    }
-}
-
-static CamProcess *
-process_new_with_flags (CamProcessFlags flags)
-{
-  CamProcess *process = cam_process_new ();
-
-  cam_process_set_flags (process, flags);
-  return process;
 }
 
 /* Starts the payload with the attacks, NULL-terminated, and waits for it.
@@ -250,14 +195,14 @@ test_plain (void)
   g_autoptr(GPtrArray) attacks = g_ptr_array_new ();
   g_autoptr(GHashTable) results = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     g_ptr_array_add (attacks, (gpointer) refused[i]);
   g_ptr_array_add (attacks, NULL);
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   results = run_attacks_v (process, (const char * const *) attacks->pdata);
   for (gsize i = 0; i < G_N_ELEMENTS (refused); i++)
     {
@@ -282,11 +227,11 @@ test_restrict_root (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_root ())
+  if (cam_test_skip_unless_root (why_root))
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
-                                    CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   assert_restricted (process, 1);
 }
 
@@ -297,12 +242,12 @@ test_restrict_isolate_user (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
-                                    CAM_PROCESS_FLAGS_ISOLATE_USER |
-                                    CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+                                  CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   assert_restricted (process, 1);
 
   cam_process_set_flags (process, CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
@@ -318,12 +263,13 @@ test_restrict_unprivileged (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (skip_unless_userns () || skip_unless_payload_public () ||
+  if (cam_test_skip_unless_userns () ||
+      cam_test_skip_unless_public (syscalls_path ()) ||
       !cam_test_in_subprocess ())
     return;
 
   cam_test_become_unprivileged ();
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
   assert_restricted (process, 1);
 
   cam_process_set_flags (process, CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
@@ -342,16 +288,13 @@ test_restrict_unsupported (void)
   g_autofree char *children = NULL, *expected = NULL;
   const char *argv[] = { syscalls_path (), "1", "/", NULL };
 
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!cam_test_in_subprocess ())
     return;
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_seccomp, EINVAL));
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
   g_assert_false (cam_process_start (process, syscalls_path (), argv, NULL, 0,
                                      &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -370,17 +313,14 @@ test_restrict_prctl_fallback (void)
 {
   g_autoptr(CamProcess) process = NULL;
 
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("no seccomp filter for this architecture");
-      return;
-    }
-  if (skip_unless_root () || !cam_test_in_subprocess ())
+  if (cam_test_skip_unless_seccomp ())
+    return;
+  if (cam_test_skip_unless_root (why_root) || !cam_test_in_subprocess ())
     return;
 
   g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_seccomp, ENOSYS));
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
-                                    CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS |
+                                  CAM_PROCESS_FLAGS_ISOLATE_MOUNT);
   assert_restricted (process, 2);
 }
 
@@ -393,14 +333,14 @@ test_lock_pdeathsig (void)
   g_autoptr(CamProcess) process = NULL;
   g_autoptr(GHashTable) results = NULL;
 
-  if (skip_unless_userns ())
+  if (cam_test_skip_unless_userns ())
     return;
 
   /* Pid 1 of a namespace with a parent death signal: locked, and
    * no_new_privs comes with it. */
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_ISOLATE_USER |
-                                    CAM_PROCESS_FLAGS_ISOLATE_PID |
-                                    CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_ISOLATE_USER |
+                                  CAM_PROCESS_FLAGS_ISOLATE_PID |
+                                  CAM_PROCESS_FLAGS_DIE_WITH_PARENT);
   results = run_attacks (process, "pdeathsig-0", "pdeathsig-kill",
                          "pdeathsig-term-high", "no-new-privs", NULL);
   assert_result (results, "pdeathsig-0", EPERM);
@@ -462,7 +402,7 @@ test_caller_filter_on_top (void)
   g_autoptr(GHashTable) results = NULL;
   g_autoptr(GError) error = NULL;
 
-  process = process_new_with_flags (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
+  process = cam_test_process_new (CAM_PROCESS_FLAGS_RESTRICT_SYSCALLS);
   g_assert_true (cam_process_set_seccomp_filter (process, program, &error));
   g_assert_no_error (error);
 
@@ -574,7 +514,7 @@ test_caller_filter_refused (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(CamProcess) process = process_new_with_flags (cases[i].flags);
+      g_autoptr(CamProcess) process = cam_test_process_new (cases[i].flags);
       g_autoptr(GBytes) program = g_bytes_new (cases[i].filter, cases[i].size);
       g_autoptr(GError) error = NULL;
       g_autofree char *children = NULL;

@@ -87,11 +87,8 @@ enter_spawn_path (const SpawnPath *path)
     {
       long r;
 
-      if (!cam_test_seccomp_supported ())
-        {
-          g_test_skip ("No seccomp filter for this architecture");
-          return FALSE;
-        }
+      if (cam_test_skip_unless_seccomp ())
+        return FALSE;
       g_assert_no_errno (cam_test_seccomp_fail_syscall (__NR_clone3, path->clone3_errno));
       /* Arguments the kernel itself rejects (size 0). */
       r = syscall (__NR_clone3, 1, 0);
@@ -202,11 +199,8 @@ test_handler_before_exec (gconstpointer data)
 
   if (!cam_test_in_subprocess ())
     return;
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("No seccomp filter for this architecture");
-      return;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return;
   if (!enter_spawn_path (data))
     return;
 
@@ -386,11 +380,8 @@ answer_chdir_thread (gpointer data)
 static GThread *
 start_chdir_stop (ChdirStop *stop)
 {
-  if (!cam_test_seccomp_supported ())
-    {
-      g_test_skip ("No seccomp filter for this architecture");
-      return NULL;
-    }
+  if (cam_test_skip_unless_seccomp ())
+    return NULL;
   if (under_valgrind ())
     {
       g_test_skip ("valgrind 3.19 does not know seccomp(), which a "

@@ -10,6 +10,14 @@
  */
 #include "cam-run-json.h"
 
+/* The two-character escapes of RFC 8259; other control characters get a
+ * \u escape. */
+static const char * const short_escapes[] = {
+  ['"'] = "\\\"", ['\\'] = "\\\\",
+  ['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r",
+  ['\t'] = "\\t",
+};
+
 static void
 append_escaped (GString    *text,
                 const char *value)
@@ -21,35 +29,12 @@ append_escaped (GString    *text,
     {
       unsigned char c = (unsigned char) *p;
 
-      switch (c)
-        {
-        case '"':
-          g_string_append (text, "\\\"");
-          break;
-        case '\\':
-          g_string_append (text, "\\\\");
-          break;
-        case '\b':
-          g_string_append (text, "\\b");
-          break;
-        case '\f':
-          g_string_append (text, "\\f");
-          break;
-        case '\n':
-          g_string_append (text, "\\n");
-          break;
-        case '\r':
-          g_string_append (text, "\\r");
-          break;
-        case '\t':
-          g_string_append (text, "\\t");
-          break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (text, "\\u%04x", c);
-          else
-            g_string_append_c (text, (char) c);
-        }
+      if (c < G_N_ELEMENTS (short_escapes) && short_escapes[c] != NULL)
+        g_string_append (text, short_escapes[c]);
+      else if (c < 0x20)
+        g_string_append_printf (text, "\\u%04x", c);
+      else
+        g_string_append_c (text, (char) c);
     }
   g_string_append_c (text, '"');
 }

@@ -105,6 +105,19 @@ parse_id (const char *text,
   return TRUE;
 }
 
+/* The part of @value before its first colon, all of it if it has none;
+ * @ret_rest is what follows the colon, or NULL. */
+static char *
+split_at_colon (const char  *value,
+                const char **ret_rest)
+{
+  const char *colon = strchr (value, ':');
+
+  *ret_rest = colon != NULL ? colon + 1 : NULL;
+  return colon != NULL ? g_strndup (value, (gsize) (colon - value))
+                       : g_strdup (value);
+}
+
 static gboolean
 on_isolate (const char  *option_name,
             const char  *value,
@@ -150,14 +163,11 @@ on_bind (const char  *option_name,
          GError     **error)
 {
   CamRunOptions *options = data;
-  const char *colon = strchr (value, ':');
-  g_autofree char *source = NULL;
+  const char *target;
+  g_autofree char *source = split_at_colon (value, &target);
   CamRunBind bind = { 0 };
 
-
-  source = colon != NULL ? g_strndup (value, (gsize) (colon - value))
-                         : g_strdup (value);
-  if (*source == '\0' || (colon != NULL && colon[1] == '\0'))
+  if (*source == '\0' || (target != NULL && *target == '\0'))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("Invalid value “%s” for %s: expected SRC[:DST]"), value,
@@ -165,22 +175,25 @@ on_bind (const char  *option_name,
       return FALSE;
     }
   bind.source = g_canonicalize_filename (source, NULL);
-  bind.target = colon != NULL ? g_canonicalize_filename (colon + 1, "/")
-                              : NULL;
+  bind.target = target != NULL ? g_canonicalize_filename (target, "/")
+                               : NULL;
   bind.writable = strcmp (option_name, "--bind-rw") == 0;
   g_array_append_val (options->binds, bind);
   return TRUE;
 }
 
+/* --seccomp and --json-status: one fd each. */
 static gboolean
-on_seccomp (const char  *option_name,
-            const char  *value,
-            gpointer     data,
-            GError     **error)
+on_fd_option (const char  *option_name,
+              const char  *value,
+              gpointer     data,
+              GError     **error)
 {
   CamRunOptions *options = data;
+  int *slot = strcmp (option_name, "--seccomp") == 0 ? &options->seccomp_fd
+                                                     : &options->json_fd;
 
-  return parse_fd (option_name, value, &options->seccomp_fd, error);
+  return parse_fd (option_name, value, slot, error);
 }
 
 static gboolean
@@ -190,20 +203,18 @@ on_user (const char  *option_name,
          GError     **error)
 {
   CamRunOptions *options = data;
-  const char *colon = strchr (value, ':');
-  g_autofree char *user = colon != NULL
-                          ? g_strndup (value, (gsize) (colon - value))
-                          : g_strdup (value);
+  const char *group;
+  g_autofree char *user = split_at_colon (value, &group);
 
   if (!parse_id (user, FALSE, &options->uid) ||
-      (colon != NULL && !parse_id (colon + 1, TRUE, &options->gid)))
+      (group != NULL && !parse_id (group, TRUE, &options->gid)))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("Invalid value “%s” for --user: expected UID[:GID], as numbers or names"),
                    value);
       return FALSE;
     }
-  if (colon == NULL)
+  if (group == NULL)
     {
       /* The user's own group, as su and runuser pick it. */
       struct passwd *pw = getpwuid (options->uid);
@@ -290,20 +301,19 @@ on_fd_map (const char  *option_name,
            GError     **error)
 {
   CamRunOptions *options = data;
-  const char *colon = strchr (value, ':');
-  g_autofree char *source = NULL;
+  const char *dest;
+  g_autofree char *source = split_at_colon (value, &dest);
   CamRunFdMap map;
   guint64 target;
 
-  if (colon == NULL ||
-      !g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXINT, &target, NULL))
+  if (dest == NULL ||
+      !g_ascii_string_to_unsigned (dest, 10, 0, G_MAXINT, &target, NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("Invalid value “%s” for --fd-map: expected SRC:DST"),
                    value);
       return FALSE;
     }
-  source = g_strndup (value, (gsize) (colon - value));
   if (!parse_fd (option_name, source, &map.source, error))
     return FALSE;
   map.target = (int) target;
@@ -318,13 +328,11 @@ on_timeout (const char  *option_name,
             GError     **error)
 {
   CamRunOptions *options = data;
-  const char *colon = strchr (value, ':');
-  g_autofree char *duration = colon != NULL
-                              ? g_strndup (value, (gsize) (colon - value))
-                              : g_strdup (value);
+  const char *grace;
+  g_autofree char *duration = split_at_colon (value, &grace);
 
   if (!parse_seconds (duration, &options->timeout_ms) ||
-      (colon != NULL && !parse_seconds (colon + 1, &options->grace_ms)))
+      (grace != NULL && !parse_seconds (grace, &options->grace_ms)))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    _("Invalid value “%s” for --timeout: expected SECONDS[:GRACE]"),
@@ -332,17 +340,6 @@ on_timeout (const char  *option_name,
       return FALSE;
     }
   return TRUE;
-}
-
-static gboolean
-on_json_status (const char  *option_name,
-                const char  *value,
-                gpointer     data,
-                GError     **error)
-{
-  CamRunOptions *options = data;
-
-  return parse_fd (option_name, value, &options->json_fd, error);
 }
 
 /**
@@ -389,7 +386,7 @@ cam_run_options_parse (CamRunOptions  *options,
     { "bind-rw", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_bind),
       N_("Bind SRC writable at DST (default SRC) in the program's file system"),
       N_("SRC[:DST]") },
-    { "seccomp", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_seccomp),
+    { "seccomp", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_fd_option),
       N_("Load the seccomp BPF program read from FD (struct sock_filter array, as bwrap)"),
       N_("FD") },
     { "user", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_user),
@@ -419,7 +416,7 @@ cam_run_options_parse (CamRunOptions  *options,
     { "timeout", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_timeout),
       N_("Send SIGTERM after SECONDS, then SIGKILL after GRACE more (default 5, 0 for never); exit 124, or 137 when SIGKILL was needed"),
       N_("SECONDS[:GRACE]") },
-    { "json-status", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_json_status),
+    { "json-status", 0, 0, G_OPTION_ARG_CALLBACK, CALLBACK (on_fd_option),
       N_("Write a JSON object to FD when the program ends: status, code, signal, times, max RSS"),
       N_("FD") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &options->verbose,

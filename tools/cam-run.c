@@ -108,16 +108,27 @@ forward_signals (int          fd,
   return G_SOURCE_CONTINUE;
 }
 
+/* A --timeout timer has fired: says why under --verbose, then sends
+ * @signum. */
+static void
+send_timeout_signal (CamRun     *run,
+                     int         signum,
+                     const char *why)
+{
+  if (run->options.verbose)
+    cam_run_message ("%s", why);
+  send_signal (run, signum);
+}
+
 static gboolean
 on_kill_timeout (gpointer user_data)
 {
   CamRun *run = user_data;
 
   run->kill_id = 0;
-  if (run->options.verbose)
-    cam_run_message (_("The program is still running: sending SIGKILL"));
   run->killed = TRUE;
-  send_signal (run, SIGKILL);
+  send_timeout_signal (run, SIGKILL,
+                       _("The program is still running: sending SIGKILL"));
   return G_SOURCE_REMOVE;
 }
 
@@ -127,10 +138,8 @@ on_timeout (gpointer user_data)
   CamRun *run = user_data;
 
   run->term_id = 0;
-  if (run->options.verbose)
-    cam_run_message (_("Timed out: sending SIGTERM"));
   run->timed_out = TRUE;
-  send_signal (run, SIGTERM);
+  send_timeout_signal (run, SIGTERM, _("Timed out: sending SIGTERM"));
   if (run->options.grace_ms > 0)
     run->kill_id = g_timeout_add ((guint) run->options.grace_ms,
                                   on_kill_timeout, run);
