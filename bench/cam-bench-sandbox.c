@@ -64,12 +64,20 @@
                      CAM_PROCESS_FLAGS_NEW_SESSION | \
                      CAM_PROCESS_FLAGS_NO_NEW_PRIVS | \
                      CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
+/* SANDBOX before the holes were fixed: what the network namespace alone
+ * costs shows against it. */
+#define USER_NET_FLAGS (CAM_PROCESS_FLAGS_ISOLATE_USER | \
+                        CAM_PROCESS_FLAGS_ISOLATE_NET | \
+                        CAM_PROCESS_FLAGS_NO_NEW_PRIVS | \
+                        CAM_PROCESS_FLAGS_DIE_WITH_PARENT)
 
 extern char **environ;
 
 typedef enum {
   M_CAM,
   M_CAM_HOLES,
+  M_CAM_HOLES_NO_NET,
+  M_CAM_USER_NET,
   M_CAM_FILES,
   M_CAM_SANDBOX,
   M_CAM_RUN_SANDBOX,
@@ -316,6 +324,14 @@ init_methods (Method     *methods,
                       "CamProcess, holes sandbox (user, net, IPC, PID, "
                       "new session, no_new_privs, die with parent)",
                       TRUE, HOLES_FLAGS },
+    [M_CAM_HOLES_NO_NET] = { "cam-holes-no-net",
+                             "CamProcess, holes sandbox without the network "
+                             "namespace",
+                             TRUE, HOLES_FLAGS & ~CAM_PROCESS_FLAGS_ISOLATE_NET },
+    [M_CAM_USER_NET] = { "cam-user-net",
+                         "CamProcess, user + net + no_new_privs + die with "
+                         "parent (SANDBOX before the holes fix)",
+                         TRUE, USER_NET_FLAGS },
     [M_CAM_FILES] = { "cam-files", "CamProcess, ISOLATE_FILES", TRUE,
                       CAM_PROCESS_FLAGS_ISOLATE_FILES },
     [M_CAM_SANDBOX] = { "cam-sandbox", "CamProcess, SANDBOX", TRUE,
@@ -662,7 +678,8 @@ main (int    argc,
     { "markdown", 'm', 0, G_OPTION_ARG_FILENAME, &markdown,
       "Also write the report to FILE", "FILE" },
     { "only", 'o', 0, G_OPTION_ARG_STRING, &only,
-      "Run only these methods: cam, cam-holes, cam-files, cam-sandbox, "
+      "Run only these methods: cam, cam-holes, cam-holes-no-net, "
+      "cam-user-net, cam-files, cam-sandbox, "
       "cam-run-sandbox, cam-run, env, bwrap, unshare, systemd-run, "
       "posix-spawn", "KEY,…" },
     G_OPTION_ENTRY_NULL
