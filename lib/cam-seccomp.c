@@ -1,54 +1,50 @@
-/* cam-seccomp.c: the built-in seccomp filters, built in the parent
+/* cam-seccomp.c: the built-in seccomp filters, written at build time
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * cam_seccomp_get_program() turns a set of built-in rules into a classic
- * BPF program that the child loads with the raw seccomp() system call,
- * its last step before execve().  libseccomp writes the program from the
- * rules of cam-seccomp-rules.c.  It runs here, in the parent, because the
- * child may share our memory (CLONE_VM) and must not allocate.
+ * cam_seccomp_get_program() gives the classic BPF program of a set of
+ * built-in rules, which the child loads with the raw seccomp() system
+ * call, its last step before execve().  A program depends on nothing but
+ * the rule set and the architecture, so cam-seccomp-gen has libseccomp
+ * write every one at build time from the rules of cam-seccomp-rules.c,
+ * into cam-seccomp-programs.h; here they are constant data.  The library
+ * neither links libseccomp nor builds anything when a child starts: no
+ * lock, no allocation (the child may share our memory), and none of the
+ * 300–450 µs that libseccomp took for the RESTRICT program (about 250
+ * instructions) on the first sandboxed start of each process.
  *
- * A program depends on nothing but the rule set, so each one is built once
- * per process, on first use, and kept: it is immutable from then on and
- * may be handed to any number of children at once.  Building the
- * RESTRICT program (about 250 instructions) takes 300–450 µs on the
- * 2-core machine it was measured on, more than half a spawn round trip,
- * so it is not done per start.
+ * The build machine's libseccomp writes BPF for its own architecture: a
+ * cross build uses cam-seccomp-runtime.c instead (lib/meson.build).
+ * test-seccomp-programs checks that these are the bytes libseccomp
+ * writes at run time.
  */
 #include "config.h"
 
 #include "cam-seccomp.h"
-#include "cam-seccomp-rules.h"
 
 #include <errno.h>
+
+#include "cam-seccomp-programs.h"
+
+G_STATIC_ASSERT (G_N_ELEMENTS (cam_seccomp_programs) == CAM_SECCOMP_RULES_ALL + 1);
 
 /**
  * cam_seccomp_get_program:
  * @rules: a non-empty set of built-in rules
  * @ret_program: (out) (transfer none): the filter, for SECCOMP_SET_MODE_FILTER
  *
- * Gets the filter that refuses what @rules say, built on first use and
- * kept for the life of the process.  Thread-safe.
+ * Gets the filter that refuses what @rules say: constant data, written at
+ * build time.  Thread-safe.
  *
- * Returns: 0, or -errno if libseccomp failed (nothing is kept then)
+ * Returns: 0 (the cross build's cam-seccomp-runtime.c can fail with -errno)
  */
 int
 cam_seccomp_get_program (CamSeccompRules           rules,
                          const struct sock_fprog **ret_program)
 {
-  static struct sock_fprog *programs[CAM_SECCOMP_RULES_ALL + 1];
-  G_LOCK_DEFINE_STATIC (programs);
-  int r = 0;
-
   g_return_val_if_fail (rules != 0 && (rules & ~CAM_SECCOMP_RULES_ALL) == 0,
                         -EINVAL);
 
-  G_LOCK (programs);
-  if (programs[rules] == NULL)
-    r = cam_seccomp_rules_build (rules, &programs[rules]);
-  if (r == 0)
-    *ret_program = programs[rules];
-  G_UNLOCK (programs);
-
-  return r;
+  *ret_program = &cam_seccomp_programs[rules];
+  return 0;
 }
