@@ -1,4 +1,4 @@
-/* cam-seccomp.h: the built-in seccomp filters, built in the parent
+/* cam-seccomp.h: the built-in seccomp filters, which the child loads
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -591,8 +591,9 @@ prepare_child_setup (CamSpawnArgs *args)
                        args->seccomp_program != NULL;
 }
 
-/* Points the child at its filters: the built-in one, built once per
- * process, and the caller's program. */
+/* Points the child at its filters: the built-in one (written at build
+ * time, or built once per process in a cross build; cam-seccomp.h) and
+ * the caller's program. */
 static gboolean
 prepare_seccomp (CamSpawnArgs  *args,
                  GError       **error)
