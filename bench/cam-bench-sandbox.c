@@ -35,20 +35,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <gnu/libc-version.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <camprocess/camprocess.h>
 #include <gio/gio.h>
+
+#include "cam-bench-machine.h"
 
 #define ROUNDS_DEFAULT 1000
 
@@ -385,15 +385,6 @@ clear_methods (Method *methods)
     }
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Sorts @values; the value at fraction @q, interpolated. */
 static double
 quantile (GArray *values,
@@ -418,7 +409,7 @@ compute_stats (Method *method)
 {
   g_autoptr(GArray) sorted = g_array_copy (method->usec);
 
-  g_array_sort (sorted, compare_double);
+  g_array_sort (sorted, cam_bench_compare_double);
   method->median = quantile (sorted, 0.5);
   method->p25 = quantile (sorted, 0.25);
   method->p75 = quantile (sorted, 0.75);
@@ -440,7 +431,7 @@ paired_ratio (const Method *value,
 
       g_array_append_val (ratios, r);
     }
-  g_array_sort (ratios, compare_double);
+  g_array_sort (ratios, cam_bench_compare_double);
   return quantile (ratios, 0.5);
 }
 
@@ -449,41 +440,6 @@ measured (const Method *method)
 {
   return method->enabled && method->skipped == NULL &&
          method->usec->len > 0;
-}
-
-static char *
-read_proc_field (const char *path,
-                 const char *field)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return g_strdup ("unknown");
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *colon = strchr (lines[i], ':');
-
-      if (g_str_has_prefix (lines[i], field) && colon != NULL)
-        return g_strstrip (g_strdup (colon + 1));
-    }
-  return g_strdup ("unknown");
-}
-
-/* The three load averages of /proc/loadavg. */
-static char *
-read_load (void)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &contents, NULL, NULL))
-    return g_strdup ("unknown");
-  fields = g_strsplit (contents, " ", 4);
-  if (g_strv_length (fields) < 3)
-    return g_strdup ("unknown");
-  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
 }
 
 /* @path relative to the source root where it lies below it. */
@@ -504,30 +460,20 @@ append_machine (GString    *out,
                 const char *load_after,
                 double      seconds)
 {
-  g_autofree char *model = read_proc_field ("/proc/cpuinfo", "model name");
-  g_autofree char *memory = read_proc_field ("/proc/meminfo", "MemTotal");
+  g_autofree char *software = cam_bench_describe_software ();
   g_autofree char *bwrap = first_output_line ((const char * const[]) {
                                                 "bwrap", "--version", NULL });
   g_autofree char *unshare = first_output_line ((const char * const[]) {
                                                   "unshare", "--version",
                                                   NULL });
-  struct utsname uts;
 
-  if (uname (&uts) < 0)
-    g_strlcpy (uts.release, "unknown", sizeof uts.release);
-
+  cam_bench_append_machine (out);
   g_string_append_printf (out,
-                          "- Machine: %ld CPUs online, %s, %.1f GiB memory\n"
-                          "- Kernel: %s; glibc %s; GLib %u.%u.%u; %s; %s; "
-                          "run as uid %u\n"
+                          "- Kernel: %s; %s; %s; run as uid %u\n"
                           "- Load average (1, 5, 15 min): %s before, %s after "
                           "(%.0f s); the machine is shared\n"
                           "- Command: `%s` (paths relative to the source root)\n\n",
-                          sysconf (_SC_NPROCESSORS_ONLN), model,
-                          g_ascii_strtod (memory, NULL) / (1024.0 * 1024.0),
-                          uts.release, gnu_get_libc_version (),
-                          glib_major_version, glib_minor_version,
-                          glib_micro_version,
+                          software,
                           bwrap != NULL ? bwrap : "no bwrap",
                           unshare != NULL ? unshare : "no unshare",
                           (unsigned) getuid (), load_before, load_after,
@@ -707,7 +653,7 @@ main (int    argc,
     g_string_append_printf (command_line, " --markdown %s", relative (markdown));
   g_string_append_printf (command_line, " %s", relative (argv[1]));
 
-  load_before = read_load ();
+  load_before = cam_bench_read_loadavg ();
   start = now_usec ();
 
   /* The warm-up round: also tells which peers work here. */
@@ -735,7 +681,7 @@ main (int    argc,
         g_array_append_val (method->usec, (double) { now_usec () - t0 });
       }
 
-  load_after = read_load ();
+  load_after = cam_bench_read_loadavg ();
   for (int m = 0; m < N_METHODS; m++)
     if (measured (&methods[m]))
       compute_stats (&methods[m]);

@@ -34,7 +34,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <gnu/libc-version.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -42,13 +41,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <camprocess/camprocess.h>
 #include <gio/gio.h>
+
+#include "cam-bench-machine.h"
 
 #define ROUND_TRIPS_DEFAULT        2000
 #define ROUND_TRIPS_QUICK          200
@@ -213,15 +213,6 @@ now_ns (void)
   return ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
 }
 
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Sorts @values in place. */
 static double
 median (double *values,
@@ -229,7 +220,7 @@ median (double *values,
 {
   if (n == 0)
     return NAN;
-  qsort (values, n, sizeof (double), compare_double);
+  qsort (values, n, sizeof (double), cam_bench_compare_double);
   return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
@@ -927,40 +918,6 @@ measure_crowds (const BenchOptions *opts,
 
 /* The report. */
 
-static char *
-read_proc_field (const char *path,
-                 const char *field)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return g_strdup ("unknown");
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *colon = strchr (lines[i], ':');
-
-      if (g_str_has_prefix (lines[i], field) && colon != NULL)
-        return g_strstrip (g_strdup (colon + 1));
-    }
-  return g_strdup ("unknown");
-}
-
-static char *
-read_loadavg (void)
-{
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) fields = NULL;
-
-  if (!g_file_get_contents ("/proc/loadavg", &contents, NULL, NULL))
-    return g_strdup ("unknown");
-  fields = g_strsplit (contents, " ", 4);
-  if (g_strv_length (fields) < 3)
-    return g_strdup ("unknown");
-  return g_strdup_printf ("%s %s %s", fields[0], fields[1], fields[2]);
-}
-
 /* /proc/loadavg when the run started, and the note of a machine that
  * could not hold the crowd asked for. */
 static char *load_at_start;
@@ -970,23 +927,14 @@ static void
 append_machine (GString    *out,
                 const char *command)
 {
-  g_autofree char *load_at_end = read_loadavg ();
-  g_autofree char *model = read_proc_field ("/proc/cpuinfo", "model name");
-  g_autofree char *memory = read_proc_field ("/proc/meminfo", "MemTotal");
-  struct utsname uts;
+  g_autofree char *load_at_end = cam_bench_read_loadavg ();
+  g_autofree char *software = cam_bench_describe_software ();
 
-  if (uname (&uts) < 0)
-    g_strlcpy (uts.release, "unknown", sizeof uts.release);
-
+  cam_bench_append_machine (out);
   g_string_append_printf (out,
-                          "- Machine: %ld CPUs online, %s, %.1f GiB memory\n"
-                          "- Kernel: %s; glibc %s; GLib %u.%u.%u\n"
+                          "- Kernel: %s\n"
                           "- Command: `%s` (paths relative to the source root)\n",
-                          sysconf (_SC_NPROCESSORS_ONLN), model,
-                          g_ascii_strtod (memory, NULL) / (1024.0 * 1024.0),
-                          uts.release, gnu_get_libc_version (),
-                          glib_major_version, glib_minor_version,
-                          glib_micro_version, command);
+                          software, command);
   g_string_append_printf (out,
                           "- Load average (1, 5, 15 min): %s at the start, %s at the end; the "
                           "machine is shared with other builds, so compare methods within a run, "
@@ -1489,7 +1437,7 @@ main (int   argc,
   parse_options (&argc, &argv, &opts);
   if (access (opts.child_path, X_OK) < 0)
     die_errno (opts.child_path, errno);
-  load_at_start = read_loadavg ();
+  load_at_start = cam_bench_read_loadavg ();
   {
     guint capacity = raise_fd_limit ();
 
