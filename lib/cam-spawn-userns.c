@@ -74,29 +74,29 @@ cam_spawn_userns_write_maps (const CamSpawnArgs *args,
                              pid_t               pid,
                              CamSpawnReport     *ret_report)
 {
-  int r;
+  const struct {
+    CamSpawnStep  step;
+    const char   *name;
+    const char   *text;   /* NULL: not written */
+  } files[] = {
+    { CAM_SPAWN_STEP_SETGROUPS_DENY, "setgroups",
+      args->deny_setgroups ? "deny" : NULL },
+    { CAM_SPAWN_STEP_UID_MAP, "uid_map", args->uid_map },
+    { CAM_SPAWN_STEP_GID_MAP, "gid_map", args->gid_map },
+  };
 
-  if (args->deny_setgroups)
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      r = write_proc_file (pid, "setgroups", "deny");
-      if (r < 0)
-        goto fail_setgroups;
-    }
-  r = write_proc_file (pid, "uid_map", args->uid_map);
-  if (r < 0)
-    goto fail_uid;
-  r = write_proc_file (pid, "gid_map", args->gid_map);
-  if (r < 0)
-    goto fail_gid;
-  return 0;
+      int r;
 
-fail_setgroups:
-  *ret_report = (CamSpawnReport) { CAM_SPAWN_STEP_SETGROUPS_DENY, -r, 0 };
-  return r;
-fail_uid:
-  *ret_report = (CamSpawnReport) { CAM_SPAWN_STEP_UID_MAP, -r, 0 };
-  return r;
-fail_gid:
-  *ret_report = (CamSpawnReport) { CAM_SPAWN_STEP_GID_MAP, -r, 0 };
-  return r;
+      if (files[i].text == NULL)
+        continue;
+      r = write_proc_file (pid, files[i].name, files[i].text);
+      if (r < 0)
+        {
+          *ret_report = (CamSpawnReport) { files[i].step, -r, 0 };
+          return r;
+        }
+    }
+  return 0;
 }
