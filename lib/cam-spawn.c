@@ -15,12 +15,15 @@
  *
  * Child setup (namespaces, identity, rlimits, cgroup, seccomp) is decided
  * here, in prepare_child_setup(), so that the child only follows a plan:
- * which ids to switch to, which namespaces to unshare, the exact uid_map
- * and gid_map lines, the seccomp programs to load (cam-seccomp.c builds
- * the built-in ones).  The vfork-like clone serves every request.  Only where the
- * clone3 trampoline is missing (an architecture without one, valgrind)
- * does a cgroup take the fork-like path: CLONE_INTO_CGROUP exists only for
- * clone3() (see clone_child()).
+ * which ids to switch to, which namespaces to create with the clone, the
+ * exact uid_map and gid_map lines (which the parent writes, see
+ * cam-spawn-userns.c), the seccomp programs to load (cam-seccomp.c has the
+ * built-in ones).  The vfork-like clone serves every request; a child
+ * whose maps the parent writes is cloned without CLONE_VFORK.  Only where
+ * the clone3 trampoline is missing (an architecture without one, valgrind)
+ * do a cgroup or such a child take the fork-like path: CLONE_INTO_CGROUP
+ * exists only for clone3(), and valgrind runs CLONE_VM only with
+ * CLONE_VFORK (see clone_child()).
  */
 #include "config.h"
 
@@ -1063,6 +1066,7 @@ cam_spawn (CamSpawnArgs *args,
   sigset_t saved;
   int report_fd, sync_fd, sync_peer_fd;
   gboolean held_dumpable = FALSE;
+  gboolean kill_child;
   int read_fd = -1;
   int pidfd = -1;
   pid_t pid;
@@ -1174,9 +1178,15 @@ cam_spawn (CamSpawnArgs *args,
       goto out;
     }
 
+  /* A child that waits for a setup we could not finish, or that we cannot
+   * hear from, is killed; one that reported a failure exits at once. */
   r = release_child (args, sync_peer_fd, pid, &report);
+  kill_child = r != 0;
   if (r == 0)
-    r = read_report (read_fd, &report);
+    {
+      r = read_report (read_fd, &report);
+      kill_child = r < 0;
+    }
   args->report_fd = args->sync_fd = args->sync_peer_fd = -1;
   restore_signals (&saved);
   if (r == 0 && reap_if_died_before_exec (pidfd, &info) > 0)
@@ -1191,11 +1201,7 @@ cam_spawn (CamSpawnArgs *args,
       CamProcessExitStatus status;
       int code;
 
-      /* A failed child exits at once; one we cannot hear from, or that
-       * waits for a setup we could not finish, is killed. */
-      if (r < 0 || report.step == CAM_SPAWN_STEP_SETGROUPS_DENY ||
-          report.step == CAM_SPAWN_STEP_UID_MAP ||
-          report.step == CAM_SPAWN_STEP_GID_MAP)
+      if (kill_child)
         cam_pidfd_send_signal (pidfd, pid, SIGKILL);
       cam_pidfd_reap (pidfd, TRUE, &status, &code);
       cam_clear_fd (&pidfd);
